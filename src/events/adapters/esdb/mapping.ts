@@ -1,0 +1,141 @@
+import {
+  ANY,
+  NO_STREAM,
+  STREAM_EXISTS,
+  eventTypeFilter,
+  excludeSystemEvents,
+  streamNameFilter,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type EventData,
+  type Filter,
+  type JSONType,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { EventStoreError, StoreCorruptedError } from '../../errors.ts';
+import type { EventMetadata, ExpectedVersion, LogFilter, NewEvent, RecordedEvent } from '../../types.ts';
+
+/*
+ * The port counts events (empty stream = 0, first event = 1); EventStoreDB numbers revisions from 0.
+ * Every conversion between the two lives here, so the rest of the adapter never does `± 1` itself.
+ */
+
+/** Our expected version → the client's `expectedRevision`. Version 0 means "no events yet", i.e. NO_STREAM. */
+export const toExpectedRevision = (expected: ExpectedVersion | undefined): AppendExpectedRevision => {
+  switch (expected) {
+    case undefined:
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      assertVersion(expected, 'expectedVersion');
+      return expected === 0 ? NO_STREAM : BigInt(expected - 1);
+  }
+};
+
+/** The server's "current revision" (a bigint, or no_stream) → our version. */
+export const toVersion = (current: CurrentRevision | bigint): number =>
+  current === NO_STREAM ? 0 : Number(current) + 1;
+
+/** Our 1-based, inclusive `fromVersion` → the client's 0-based `fromRevision`. */
+export const toRevision = (version: number): bigint => {
+  assertVersion(version, 'fromVersion');
+  if (version < 1) throw new EventStoreError(`fromVersion must be 1 or more (versions count events from 1); got ${version}.`);
+  return BigInt(version - 1);
+};
+
+const assertVersion = (value: number, name: string): void => {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new EventStoreError(`${name} must be a whole number of events (0 or more); got ${String(value)}.`);
+  }
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * ESDB has no schema-version field, so it travels inside the metadata JSON. `$correlationId` /
+ * `$causationId` are ESDB's own names for the same ideas; writing them lets the server's
+ * `$by_correlation_id` projection index our events. All three are stripped again on read.
+ */
+export const toEventData = (event: NewEvent): EventData => {
+  if (event.id !== undefined && !UUID.test(event.id)) {
+    throw new EventStoreError(`Event id '${event.id}' is not a UUID; EventStoreDB only accepts UUID event ids.`);
+  }
+  const { metadata } = event;
+  return {
+    id: event.id ?? crypto.randomUUID(),
+    contentType: 'application/json',
+    type: event.type,
+    // The client JSON-encodes whatever it is given; its JSONType is narrower than the port's `unknown`.
+    data: event.data as JSONType,
+    metadata: {
+      ...metadata,
+      schemaVersion: event.schemaVersion,
+      $correlationId: metadata.correlationId,
+      ...(metadata.causationId === undefined ? {} : { $causationId: metadata.causationId }),
+    },
+  };
+};
+
+/** A resolved ESDB event → ours, or undefined for events freshet did not write (system events, links). */
+export const fromResolved = (resolved: ResolvedEvent): RecordedEvent | undefined => {
+  const event = resolved.event;
+  if (event === undefined || isSystem(event.streamId, event.type)) return undefined;
+  const commit = event.position?.commit ?? resolved.commitPosition;
+  if (commit === undefined) {
+    throw new StoreCorruptedError(`Event ${event.id} in '${event.streamId}' came back without a log position (EventStoreDB < 22.6?).`);
+  }
+  if (!event.isJson || !isRecord(event.metadata)) {
+    throw new StoreCorruptedError(`Event ${event.id} in '${event.streamId}' was not written by freshet (no JSON metadata).`);
+  }
+  const { schemaVersion, $correlationId: _c, $causationId: _k, ...metadata } = event.metadata;
+  return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
+    data: event.data,
+    metadata: toEventMetadata(metadata),
+    streamName: event.streamId,
+    version: toVersion(event.revision),
+    position: Number(commit),
+    recordedAt: event.created.toISOString(),
+  };
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+const toEventMetadata = (m: Record<string, unknown>): EventMetadata => ({
+  ...m,
+  actor: String(m.actor),
+  correlationId: String(m.correlationId),
+  occurredAt: String(m.occurredAt),
+});
+
+/** `$`-prefixed streams and types belong to the server (stats, metadata, projections): never ours. */
+export const isSystem = (streamName: string, type: string): boolean => streamName.startsWith('$') || type.startsWith('$');
+
+const prefixesOf = (filter: LogFilter | undefined): readonly string[] | undefined =>
+  typeof filter?.streamPrefix === 'string' ? [filter.streamPrefix] : filter?.streamPrefix;
+
+/** The exact client-side check; the server-side filter below only narrows what comes over the wire. */
+export const matches = (event: RecordedEvent, filter: LogFilter | undefined): boolean => {
+  const prefixes = prefixesOf(filter);
+  if (prefixes !== undefined && !prefixes.some((p) => event.streamName.startsWith(p))) return false;
+  return filter?.eventTypes === undefined || filter.eventTypes.includes(event.type);
+};
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A server-side subscription filter: ESDB takes one (on stream name or on type), so prefixes win. */
+export const toServerFilter = (filter: LogFilter | undefined): Filter => {
+  const prefixes = prefixesOf(filter);
+  if (prefixes !== undefined && prefixes.length > 0) return streamNameFilter({ prefixes: [...prefixes] });
+  if (filter?.eventTypes !== undefined && filter.eventTypes.length > 0) {
+    return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` });
+  }
+  return excludeSystemEvents();
+};
