@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreArgumentError } from './argument-error.ts';
+import type { AppendOptions, ExpectedVersion, NewEvent, ReadAllOptions, ReadStreamOptions } from './types.ts';
+
+/** An event checked and serialized once, before any adapter touches storage. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  dataJson: string;
+  metadataJson: string;
+}
+
+export interface PreparedAppend {
+  streamName: string;
+  expected: ExpectedVersion;
+  events: PreparedEvent[];
+  /** Every event came with its own id, so the append may be a retry of an earlier one. */
+  idsGiven: boolean;
+}
+
+const fail = (message: string): never => {
+  throw new EventStoreArgumentError(message);
+};
+
+export function checkStreamName(streamName: unknown): string {
+  if (typeof streamName !== 'string' || streamName.length === 0) {
+    fail(`Stream name must be a non-empty string, got ${JSON.stringify(streamName) ?? String(streamName)}.`);
+  }
+  return streamName as string;
+}
+
+function checkExpected(expected: unknown): ExpectedVersion {
+  if (expected === undefined) return 'any';
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return expected;
+  return fail(
+    `expectedVersion must be a whole number >= 0 (the count of events in the stream), 'no_stream', 'stream_exists' or 'any'; got ${String(expected)}.`,
+  );
+}
+
+function toJson(value: unknown, what: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    fail(`${what} must be JSON-serializable: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return json ?? fail(`${what} must be JSON-serializable, got ${typeof value}.`);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function prepareEvent(event: NewEvent, at: string): PreparedEvent {
+  if (typeof event !== 'object' || event === null) return fail(`${at} must be an object.`);
+  if (!isText(event.type)) fail(`${at}.type must be a non-empty string.`);
+  if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
+    fail(`${at}.schemaVersion must be a whole number >= 1, got ${String(event.schemaVersion)}.`);
+  }
+  if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
+    fail(`${at}.id must be a UUID (or be left out so the store generates one), got ${String(event.id)}.`);
+  }
+  const metadata = event.metadata;
+  if (typeof metadata !== 'object' || metadata === null) return fail(`${at}.metadata must be an object.`);
+  for (const key of ['actor', 'correlationId', 'occurredAt'] as const) {
+    if (!isText(metadata[key])) fail(`${at}.metadata.${key} must be a non-empty string.`);
+  }
+  for (const key of ['reason', 'causationId'] as const) {
+    if (metadata[key] !== undefined && typeof metadata[key] !== 'string') fail(`${at}.metadata.${key} must be a string when given.`);
+  }
+  return {
+    id: event.id ?? randomUUID(),
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    dataJson: toJson(event.data, `${at}.data`),
+    metadataJson: toJson(metadata, `${at}.metadata`),
+  };
+}
+
+export function prepareAppend(streamName: string, events: readonly NewEvent[], options?: AppendOptions): PreparedAppend {
+  checkStreamName(streamName);
+  if (!Array.isArray(events)) fail(`Events for stream '${streamName}' must be an array.`);
+  const prepared = events.map((event, index) => prepareEvent(event, `events[${index}]`));
+  const ids = new Set(prepared.map((event) => event.id));
+  if (ids.size !== prepared.length) fail(`Event ids must be distinct within one append to '${streamName}'.`);
+  return {
+    streamName,
+    expected: checkExpected(options?.expectedVersion),
+    events: prepared,
+    idsGiven: events.length > 0 && events.every((event) => event.id !== undefined),
+  };
+}
+
+function checkCount(value: unknown, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    return fail(`${name} must be a whole number >= ${min}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+export function checkReadStreamOptions(options: ReadStreamOptions | undefined): Required<Pick<ReadStreamOptions, 'direction'>> & ReadStreamOptions {
+  const direction = options?.direction ?? 'forwards';
+  if (direction !== 'forwards' && direction !== 'backwards') fail(`direction must be 'forwards' or 'backwards', got ${String(direction)}.`);
+  return {
+    direction,
+    fromVersion: checkCount(options?.fromVersion, 'fromVersion', 1),
+    maxCount: checkCount(options?.maxCount, 'maxCount', 1),
+  };
+}
+
+export function checkReadAllOptions(options: ReadAllOptions | undefined): { after: number; maxCount: number | undefined } {
+  return {
+    after: checkCount(options?.after, 'after', 0) ?? 0,
+    maxCount: checkCount(options?.maxCount, 'maxCount', 1),
+  };
+}
+
+export function checkAfter(after: unknown): number {
+  return checkCount(after, 'after', 0) ?? 0;
+}
