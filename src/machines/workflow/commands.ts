@@ -1,0 +1,26 @@
+import type { MisfirePolicy, StringMap, WorkflowDefinition } from './events.ts';
+
+/** Commands carry `now` (from the injected clock): the decider never reads the time itself. */
+export type WorkflowCommand =
+  | { type: 'CreateWorkflow'; now: number; def: WorkflowDefinition }
+  | { type: 'SuspendWorkflow'; now: number; engineId: string }
+  | { type: 'ResumeWorkflow'; now: number; dynamicOptions?: StringMap; misfireThresholdMs: number; engineId: string }
+  | {
+      type: 'ModifySchedule';
+      now: number;
+      cronExpression?: string;
+      timeZone?: string;
+      misfirePolicy?: MisfirePolicy;
+      catchUpWindowMs?: number;
+      engineId: string;
+    }
+  | { type: 'TriggerWorkflow'; now: number; engineId: string }
+  | { type: 'DeleteWorkflow'; now: number; engineId: string }
+  /** Engine: commit to firing the next nominal time. */
+  | { type: 'ClaimFire'; now: number; nominalTime: number; engineId: string }
+  /** Engine: the trigger was invoked for a claimed nominal time. */
+  | { type: 'RecordFired'; now: number; nominalTime: number; manual: boolean; recovered: boolean; error?: string }
+  /** Engine: settle nominal times that went by unclaimed (restart, lag) or claims left by a dead engine. */
+  | { type: 'CatchUp'; now: number; misfireThresholdMs: number; engineId: string };
+
+export type WorkflowCommandType = WorkflowCommand['type'];

@@ -1,0 +1,106 @@
+import type { MisfirePolicy, StringMap, WorkflowDefinition, WorkflowEvent } from './events.ts';
+
+export type WorkflowStatus = 'active' | 'suspended' | 'deleted';
+
+export interface PendingClaim {
+  t: number;
+  by: string;
+  /** A manual trigger: its time is not on the schedule. */
+  manual?: boolean;
+}
+
+export interface WorkflowState {
+  def: WorkflowDefinition;
+  status: WorkflowStatus;
+  createdAt: number;
+  modifiedAt: number;
+  /** Every nominal fire time <= cursor has an outcome or a pending claim. */
+  cursor: number;
+  /** Nominal times claimed but without an outcome yet (usually none or one), and the engine that claimed each. */
+  pending: PendingClaim[];
+  lastFiredNominal?: number;
+  lastFiredAt?: number;
+  suspendedAt?: number;
+  suspendedBy?: string;
+  suspendReason?: string;
+  modifiedBy?: string;
+}
+
+/** Fields of the envelope that evolve needs: who did it and why (for WorkflowInfo). */
+export interface EventContext {
+  actor: string;
+  reason?: string;
+}
+
+export const withoutPending = (pending: PendingClaim[], t: number): PendingClaim[] => pending.filter((p) => p.t !== t);
+export const isPending = (state: WorkflowState, t: number): boolean => state.pending.some((p) => p.t === t);
+
+/** Pure fold of one event; `undefined` is the state before the stream exists. */
+export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, ctx: EventContext): WorkflowState | undefined {
+  if (event.type === 'WorkflowCreated') {
+    const { createdAt, ...def } = event.data;
+    return { def, status: 'active', createdAt, modifiedAt: createdAt, cursor: createdAt, pending: [], modifiedBy: ctx.actor };
+  }
+  if (!state) return state;
+  switch (event.type) {
+    case 'WorkflowSuspended':
+      return {
+        ...state,
+        status: 'suspended',
+        modifiedAt: event.data.at,
+        suspendedAt: event.data.at,
+        suspendedBy: ctx.actor,
+        suspendReason: ctx.reason,
+        modifiedBy: ctx.actor,
+      };
+    case 'WorkflowResumed': {
+      const dynamicOptions: StringMap = event.data.dynamicOptions ?? state.def.dynamicOptions;
+      return {
+        ...state,
+        status: 'active',
+        def: { ...state.def, dynamicOptions },
+        modifiedAt: event.data.at,
+        suspendedAt: undefined,
+        suspendedBy: undefined,
+        suspendReason: undefined,
+        modifiedBy: ctx.actor,
+      };
+    }
+    case 'WorkflowScheduleModified': {
+      const { at, cronExpression, timeZone, misfirePolicy, catchUpWindowMs } = event.data;
+      const def = { ...state.def, cronExpression, timeZone, misfirePolicy: misfirePolicy as MisfirePolicy, catchUpWindowMs };
+      // The new schedule starts strictly after the modification; older nominal times were settled by the decider.
+      return { ...state, def, modifiedAt: at, cursor: Math.max(state.cursor, at), modifiedBy: ctx.actor };
+    }
+    case 'WorkflowDeleted':
+      return { ...state, status: 'deleted', modifiedAt: event.data.at, modifiedBy: ctx.actor };
+    case 'FireClaimed': {
+      const { nominalTime, manual, engineId } = event.data;
+      // A re-claim (taking over a claim whose engine died) replaces the old claim instead of adding a twin.
+      const claim: PendingClaim = manual ? { t: nominalTime, by: engineId, manual } : { t: nominalTime, by: engineId };
+      const pending = [...withoutPending(state.pending, nominalTime), claim];
+      return { ...state, cursor: manual ? state.cursor : Math.max(state.cursor, nominalTime), pending };
+    }
+    case 'OccurrenceFired': {
+      const { nominalTime, firedAt, manual } = event.data;
+      const cursor = manual ? state.cursor : Math.max(state.cursor, nominalTime);
+      const newer = state.lastFiredNominal === undefined || nominalTime >= state.lastFiredNominal;
+      return {
+        ...state,
+        cursor,
+        pending: withoutPending(state.pending, nominalTime),
+        lastFiredNominal: newer ? nominalTime : state.lastFiredNominal,
+        lastFiredAt: newer ? firedAt : state.lastFiredAt,
+      };
+    }
+    case 'OccurrencesSkipped': {
+      const { fromExclusive, toInclusive } = event.data;
+      const pending = state.pending.filter((p) => p.t <= fromExclusive || p.t > toInclusive);
+      return { ...state, cursor: Math.max(state.cursor, toInclusive), pending };
+    }
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}

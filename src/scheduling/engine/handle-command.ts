@@ -1,0 +1,66 @@
+import { type EventStore, type NewEvent, VersionConflictError } from '../../events/index.ts';
+import {
+  decide,
+  WORKFLOW_EVENT_SCHEMA_VERSION,
+  type WorkflowCommand,
+  type WorkflowEvent,
+  workflowStreamName,
+} from '../../machines/index.ts';
+import type { VersionedState } from './stream-state.ts';
+
+export interface CommandMeta {
+  actor: string;
+  reason?: string;
+  correlationId?: string;
+  causationId?: string;
+}
+
+export interface Handled {
+  events: WorkflowEvent[];
+  /** Stream version after the append (unchanged when nothing was appended). */
+  version: number;
+  before: VersionedState;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The command handler's four steps: read the workflow, decide, append with the expected version, and retry only
+ * on a version conflict (someone else appended in between; deciding again on fresh state is always safe).
+ */
+export async function handleCommand(
+  store: EventStore,
+  workflowId: string,
+  key: string,
+  build: (now: number) => WorkflowCommand,
+  meta: CommandMeta,
+  read: (fresh: boolean) => Promise<VersionedState>,
+  now: () => number,
+): Promise<Handled> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await read(attempt > 1); // 1. read
+    const at = now();
+    const events = decide(build(at), before.state, key); // 2. decide
+    if (events.length === 0) return { events, version: before.version, before };
+    const occurredAt = new Date(at).toISOString();
+    const correlationId = meta.correlationId ?? crypto.randomUUID();
+    const envelopes: NewEvent[] = events.map((e) => ({
+      type: e.type,
+      schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION,
+      data: e.data,
+      metadata: {
+        actor: meta.actor,
+        ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
+        correlationId,
+        ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
+        occurredAt,
+      },
+    }));
+    try {
+      const result = await store.appendToStream(workflowStreamName(workflowId), envelopes, { expectedVersion: before.version }); // 3. append
+      return { events, version: result.nextExpectedVersion, before };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error; // 4. retry on conflict only
+    }
+  }
+}

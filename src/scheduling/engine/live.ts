@@ -1,0 +1,24 @@
+import type { Subscription } from 'rxjs';
+import type { Actor } from 'xstate';
+import type { WorkflowMachine, WorkflowState } from '../../machines/index.ts';
+
+/**
+ * One workflow the engine holds in memory. Kept lean on purpose (the figure is heap per idle workflow): the
+ * actor shares the engine's actor system, and fire timers exist only between a claim and its fire.
+ */
+export interface LiveWorkflow {
+  id: string;
+  state: WorkflowState;
+  version: number;
+  actor: Actor<WorkflowMachine>;
+  claimTimer?: Subscription;
+  fireTimers?: Map<number, Subscription>;
+}
+
+export interface FireInfo {
+  workflowId: string;
+  nominalTime: number;
+  /** performance.timeOrigin-based instant the trigger was invoked, in ms with a fraction. */
+  invokedAt: number;
+  manual: boolean;
+}
