@@ -1,0 +1,82 @@
+import { Cursor } from './cursor.ts';
+import { FlinkValidationError } from './errors.ts';
+import { FRESHET_DEFAULTS, readIdentifier, type IdentifierDefaults, type ObjectIdentifier } from './identifier.ts';
+import { Lexer } from './lexer.ts';
+import { readOptions, readPartitionSpec } from './literals.ts';
+import { parseCreate } from './parse-create.ts';
+import type { Statement } from './statement.ts';
+
+/**
+ * Parses one statement. Flink's materialized-table DDL (CREATE / ALTER ... SUSPEND | RESUME |
+ * REFRESH / DROP MATERIALIZED TABLE) becomes a typed statement; anything else is returned as
+ * `{ kind: 'sql' }` for DuckDB. Unqualified names resolve against `defaults`.
+ */
+export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESHET_DEFAULTS): Statement {
+  const cursor = new Cursor(new Lexer(sql));
+  const target = classify(cursor);
+  switch (target) {
+    case 'sql':
+      return { kind: 'sql', sql };
+    case 'create':
+      return parseCreate(cursor, defaults);
+    case 'alter':
+      return parseAlter(cursor, defaults);
+    case 'drop':
+      return parseDrop(cursor, defaults);
+    default: {
+      const never: never = target;
+      return never;
+    }
+  }
+}
+
+type Target = 'create' | 'alter' | 'drop' | 'sql';
+
+/** Looks only at the first words, so statements in DuckDB's own dialect are never lexed further. */
+function classify(cursor: Cursor): Target {
+  try {
+    if (cursor.isWord('CREATE') && cursor.isWord('OR', 1) && cursor.isWord('MATERIALIZED', 3)) {
+      const t = cursor.peek(1);
+      throw new FlinkValidationError(
+        `CREATE OR ${cursor.peek(2).raw.toUpperCase()} MATERIALIZED TABLE is not supported by freshet; use CREATE MATERIALIZED TABLE (DROP the table first to redefine it).`,
+        cursor.lexer.position(t.start),
+      );
+    }
+    if (!cursor.isWord('MATERIALIZED', 1)) return 'sql';
+    if (cursor.isWord('CREATE')) return 'create';
+    if (cursor.isWord('ALTER')) return 'alter';
+    if (cursor.isWord('DROP')) return 'drop';
+    return 'sql';
+  } catch (error) {
+    if (error instanceof FlinkValidationError) throw error;
+    // The head does not even lex (say, an unterminated comment): not ours, DuckDB will report it.
+    return 'sql';
+  }
+}
+
+function parseAlter(cursor: Cursor, defaults: IdentifierDefaults): Statement {
+  cursor.expectWords('ALTER MATERIALIZED TABLE', 'ALTER', 'MATERIALIZED', 'TABLE');
+  const identifier = readIdentifier(cursor.lexer, defaults);
+  const action = cursor.peek();
+  let statement: Statement;
+  if (cursor.acceptWord('SUSPEND')) {
+    statement = { kind: 'suspend', identifier };
+  } else if (cursor.acceptWord('RESUME')) {
+    const options = cursor.acceptWord('WITH') ? readOptions(cursor) : {};
+    statement = { kind: 'resume', identifier, options };
+  } else if (cursor.acceptWord('REFRESH')) {
+    statement = { kind: 'refresh', identifier, partition: readPartitionSpec(cursor) };
+  } else {
+    throw cursor.error(action, 'SUSPEND, RESUME or REFRESH');
+  }
+  cursor.expectEnd();
+  return statement;
+}
+
+function parseDrop(cursor: Cursor, defaults: IdentifierDefaults): Statement {
+  cursor.expectWords('DROP MATERIALIZED TABLE', 'DROP', 'MATERIALIZED', 'TABLE');
+  const ifExists = cursor.isWord('IF') ? (cursor.expectWords('IF EXISTS', 'IF', 'EXISTS'), true) : false;
+  const identifier: ObjectIdentifier = readIdentifier(cursor.lexer, defaults);
+  cursor.expectEnd();
+  return { kind: 'drop', identifier, ifExists };
+}

@@ -1,0 +1,61 @@
+import type { IntervalFreshness } from './freshness.ts';
+import type { ObjectIdentifier } from './identifier.ts';
+
+/** A statement freshet runs: a materialized-table command, or anything else as plain DuckDB SQL. */
+export type Statement =
+  | CreateMaterializedTable
+  | SuspendMaterializedTable
+  | ResumeMaterializedTable
+  | RefreshMaterializedTable
+  | DropMaterializedTable
+  | PlainSql;
+
+export interface CreateMaterializedTable {
+  readonly kind: 'create';
+  readonly identifier: ObjectIdentifier;
+  readonly ifNotExists: boolean;
+  readonly comment?: string;
+  /** The optional `(columns / constraints)` block, verbatim and unchecked. */
+  readonly schemaSql?: string;
+  readonly partitionKeys: readonly string[];
+  /** `WITH (...)` options; a repeated key keeps its last value. */
+  readonly options: Readonly<Record<string, string>>;
+  readonly freshness: IntervalFreshness;
+  /** freshet refreshes in batch only. */
+  readonly refreshMode: 'FULL';
+  /** `convertFreshnessToCron(freshness)`, validated at CREATE as Flink does in FULL mode. */
+  readonly cronExpression: string;
+  /** The `AS` query verbatim, without a trailing `;` or trailing comments. */
+  readonly query: string;
+}
+
+export interface SuspendMaterializedTable {
+  readonly kind: 'suspend';
+  readonly identifier: ObjectIdentifier;
+}
+
+export interface ResumeMaterializedTable {
+  readonly kind: 'resume';
+  readonly identifier: ObjectIdentifier;
+  /** `WITH (...)` dynamic options; empty when absent. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface RefreshMaterializedTable {
+  readonly kind: 'refresh';
+  readonly identifier: ObjectIdentifier;
+  /** `PARTITION (...)` with every literal turned into a string as Flink does (`5` → `"5"`); empty when absent. */
+  readonly partition: Readonly<Record<string, string>>;
+}
+
+export interface DropMaterializedTable {
+  readonly kind: 'drop';
+  readonly identifier: ObjectIdentifier;
+  readonly ifExists: boolean;
+}
+
+export interface PlainSql {
+  readonly kind: 'sql';
+  /** The statement exactly as given. */
+  readonly sql: string;
+}
