@@ -6,5 +6,5 @@ export { normalizeFilter, matchesFilter, type NormalizedFilter } from './filter.
 export { satisfiesExpected, retrySliceStart, sameIds } from './expected-version.ts';
 export { prepareAppend, checkReadStreamOptions, checkReadAllOptions, checkAfter, checkStreamName, type PreparedAppend, type PreparedEvent } from './validation.ts';
 export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters/memory/index.ts';
-// export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
+export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 // export * from './adapters/esdb/index.ts';

@@ -1,0 +1,99 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Sqlite, { type Database } from 'better-sqlite3';
+import { StoreCorruptedError } from '../../errors.ts';
+import { mapSqliteError } from './errors.ts';
+import { schemaSql } from './statements.ts';
+
+/** 'FRSH': marks a SQLite file as a freshet event store (PRAGMA application_id). */
+const APPLICATION_ID = 0x46525348;
+/** Bumped when the schema changes; a file from a newer format is refused rather than misread. */
+export const FORMAT_VERSION = 1;
+const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const COLUMNS = ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'];
+
+export interface OpenOptions {
+  path: string;
+  durability: 'durable' | 'relaxed';
+  busyTimeoutMs: number;
+  checkIntegrity: boolean;
+}
+
+const corrupted = (path: string, what: string): StoreCorruptedError =>
+  new StoreCorruptedError(`Event store file ${path} ${what}. It was left untouched; restore it from a backup or move it aside.`);
+
+/**
+ * Cheap checks before SQLite reads the file: a torn or foreign file must be reported, never "repaired" by
+ * SQLite recreating or truncating it. With a -wal file beside it, SQLite's recovery owns the size check.
+ */
+function checkFileHeader(path: string): void {
+  if (!existsSync(path)) return;
+  const size = statSync(path).size;
+  if (size === 0) return;
+  if (size < 100) throw corrupted(path, `is ${size} bytes long, shorter than a SQLite header (torn write?)`);
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!header.subarray(0, 16).equals(HEADER)) throw corrupted(path, 'does not start with the SQLite header (not a database, or its first page is damaged)');
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw corrupted(path, `has an invalid page size ${rawPageSize} in its header`);
+  const pages = header.readUInt32BE(28);
+  const sizeIsValid = header.readUInt32BE(24) === header.readUInt32BE(92);
+  if (!existsSync(`${path}-wal`) && sizeIsValid && size < pages * pageSize) {
+    throw corrupted(path, `is truncated: ${size} bytes, but its header says ${pages} pages of ${pageSize} bytes`);
+  }
+}
+
+function checkOrCreateSchema(db: Database, path: string): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const format = db.pragma('user_version', { simple: true }) as number;
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'").all();
+  if (applicationId === 0 && format === 0 && tables.length === 0) {
+    // BEGIN IMMEDIATE + IF NOT EXISTS: two processes creating the same new file both succeed.
+    db.transaction(() => {
+      db.exec(schemaSql());
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${FORMAT_VERSION}`);
+    }).immediate();
+    return;
+  }
+  if (applicationId !== APPLICATION_ID) {
+    throw corrupted(path, `is a SQLite database but not a freshet event store (application_id ${applicationId}, tables: ${tables.map((t) => t.name).join(', ') || 'none'})`);
+  }
+  if (format > FORMAT_VERSION) {
+    throw corrupted(path, `has format version ${format}, newer than this freshet understands (${FORMAT_VERSION}); upgrade freshet to open it`);
+  }
+  if (format < 1) throw corrupted(path, `has no format version (user_version ${format})`);
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().map((column) => column.name);
+  const missing = COLUMNS.filter((column) => !columns.includes(column));
+  if (missing.length > 0) throw corrupted(path, `lacks the events table or its columns ${missing.join(', ')}`);
+}
+
+/** Opens (or creates) the store's file: WAL, fsync per commit when durable, verified before use. */
+export function openDatabase(options: OpenOptions): Database {
+  const { path } = options;
+  checkFileHeader(path);
+  let db: Database | undefined;
+  try {
+    db = new Sqlite(path, { timeout: options.busyTimeoutMs });
+    // Read-only checks first: nothing is written to a file that turns out to be damaged or foreign.
+    if (options.checkIntegrity) {
+      const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
+      if (problems.length !== 1 || problems[0] !== 'ok') throw corrupted(path, `failed SQLite's integrity check: ${problems.join('; ')}`);
+    }
+    checkOrCreateSchema(db, path);
+    const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
+    if (mode !== 'wal') throw new Error(`could not switch ${path} to WAL (journal_mode is ${mode})`);
+    // FULL: a commit is fsync'd before the append resolves. NORMAL may lose the last commits on power loss.
+    db.pragma(`synchronous = ${options.durability === 'durable' ? 'FULL' : 'NORMAL'}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof StoreCorruptedError) throw error;
+    throw mapSqliteError(error, path, 'opening it');
+  }
+}

@@ -1,0 +1,1 @@
+SELECT * FROM events WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?

@@ -1,0 +1,136 @@
+import { throwError, type Observable } from 'rxjs';
+import { systemClock, type Clock } from '../../../clock/index.ts';
+import { StoreUnavailableError, StreamNotFoundError } from '../../errors.ts';
+import { normalizeFilter, type NormalizedFilter } from '../../filter.ts';
+import { LiveLog, type LogPage } from '../../live-log.ts';
+import type { EventStore, RecordedEvent } from '../../types.ts';
+import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
+import { mapSqliteError } from './errors.ts';
+import { closedError, GroupCommit } from './group-commit.ts';
+import { HeadPoller } from './head-poller.ts';
+import { openDatabase } from './open-database.ts';
+import { toRecorded } from './rows.ts';
+import { prepareStatements } from './statements.ts';
+
+export interface SqliteEventStoreOptions {
+  /** The store's file; created (with its -wal and -shm companions) when missing. */
+  path: string;
+  /** 'durable' (default): each commit is fsync'd before appends resolve. 'relaxed': faster, may lose the last commits on power loss. */
+  durability?: 'durable' | 'relaxed';
+  /** Stamps recordedAt; defaults to the system clock. */
+  clock?: Clock;
+  /** How often subscriptions look for appends made by other processes (default 50 ms). */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process holding the lock before failing with StoreUnavailableError (default 5 s). */
+  busyTimeoutMs?: number;
+  /** Run SQLite's quick_check at open (default true; it reads the whole file, so very large stores may skip it). */
+  checkIntegrity?: boolean;
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Appends are group-committed (see GroupCommit); the
+ * concurrency check runs inside the write transaction, so several processes may share the file.
+ */
+export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  const { path } = options;
+  const db = openDatabase({
+    path,
+    durability: options.durability ?? 'durable',
+    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+    checkIntegrity: options.checkIntegrity ?? true,
+  });
+  const statements = prepareStatements(db);
+  let closed = false;
+
+  const guard = <T>(doing: string, work: () => T): Promise<T> => {
+    if (closed) return Promise.reject(closedError(path));
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(mapSqliteError(error, path, doing));
+    }
+  };
+  const headPosition = (): number => statements.headPosition.get()?.head ?? 0;
+
+  const readPage = (after: number, limit: number, filter: NormalizedFilter): LogPage => {
+    // Reading up to a head taken first means a later commit by another process cannot slip under the cursor.
+    const upto = headPosition();
+    const rows = statements.readAll.all({
+      after,
+      upto,
+      limit,
+      types: filter.eventTypes === undefined ? null : JSON.stringify(filter.eventTypes),
+      prefixes: filter.prefixes === undefined ? null : JSON.stringify(filter.prefixes),
+    });
+    const events = rows.map(toRecorded);
+    return { events, scannedTo: rows.length === limit ? rows[rows.length - 1]!.position : upto };
+  };
+  const live = new LiveLog((after, limit, filter) => {
+    try {
+      return readPage(after, limit, filter);
+    } catch (error) {
+      throw mapSqliteError(error, path, 'reading for a subscription');
+    }
+  });
+  const poller = new HeadPoller(options.pollIntervalMs ?? 50, headPosition, () => live.notify(), (error) =>
+    live.endAll(new StoreUnavailableError(`Watching ${path} for appends by other processes failed: ${error.message}`, { cause: error })),
+  );
+  const appender = new GroupCommit(statements, options.clock ?? systemClock, path, () => {
+    poller.seen(headPosition());
+    live.notify();
+  });
+
+  const store: EventStore = {
+    appendToStream(streamName, events, appendOptions) {
+      try {
+        const request = prepareAppend(streamName, events, appendOptions);
+        return closed ? Promise.reject(closedError(path)) : appender.enqueue(request);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
+
+    readStream: (streamName, readOptions) =>
+      guard('reading a stream', () => {
+        checkStreamName(streamName);
+        const { direction, fromVersion, maxCount } = checkReadStreamOptions(readOptions);
+        const rows =
+          direction === 'forwards'
+            ? statements.readStreamForwards.all(streamName, fromVersion ?? 1, maxCount ?? -1)
+            : statements.readStreamBackwards.all(streamName, fromVersion ?? Number.MAX_SAFE_INTEGER, maxCount ?? -1);
+        if (rows.length === 0 && statements.streamHead.get(streamName) === undefined) throw new StreamNotFoundError(streamName);
+        return rows.map(toRecorded);
+      }),
+
+    readAll: (readOptions) =>
+      guard('reading the log', () => {
+        const { after, maxCount } = checkReadAllOptions(readOptions);
+        return readPage(after, maxCount ?? -1, normalizeFilter(readOptions?.filter)).events;
+      }),
+
+    subscribe(subscribeOptions): Observable<RecordedEvent> {
+      const after = checkAfter(subscribeOptions?.after);
+      const filter = normalizeFilter(subscribeOptions?.filter);
+      if (closed) return throwError(() => closedError(path));
+      return live.follow(after, filter, () => poller.watch(live.size > 0));
+    },
+
+    streamExists: (streamName) => guard('reading a stream', () => statements.streamHead.get(checkStreamName(streamName)) !== undefined),
+    streamVersion: (streamName) => guard('reading a stream', () => statements.streamHead.get(checkStreamName(streamName))?.version ?? 0),
+    headPosition: () => guard('reading the log', headPosition),
+
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      try {
+        appender.flushAll();
+      } finally {
+        poller.watch(false);
+        live.endAll();
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+  return store;
+}
