@@ -12,8 +12,10 @@ import {
   type JSONType,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { EventStoreError, StoreCorruptedError } from '../../errors.ts';
-import type { EventMetadata, ExpectedVersion, LogFilter, NewEvent, RecordedEvent } from '../../types.ts';
+import { StoreCorruptedError } from '../../errors.ts';
+import type { NormalizedFilter } from '../../filter.ts';
+import type { EventMetadata, ExpectedVersion, RecordedEvent } from '../../types.ts';
+import type { PreparedEvent } from '../../validation.ts';
 
 /*
  * The port counts events (empty stream = 0, first event = 1); EventStoreDB numbers revisions from 0.
@@ -31,7 +33,6 @@ export const toExpectedRevision = (expected: ExpectedVersion | undefined): Appen
     case 'stream_exists':
       return STREAM_EXISTS;
     default:
-      assertVersion(expected, 'expectedVersion');
       return expected === 0 ? NO_STREAM : BigInt(expected - 1);
   }
 };
@@ -40,37 +41,22 @@ export const toExpectedRevision = (expected: ExpectedVersion | undefined): Appen
 export const toVersion = (current: CurrentRevision | bigint): number =>
   current === NO_STREAM ? 0 : Number(current) + 1;
 
-/** Our 1-based, inclusive `fromVersion` → the client's 0-based `fromRevision`. */
-export const toRevision = (version: number): bigint => {
-  assertVersion(version, 'fromVersion');
-  if (version < 1) throw new EventStoreError(`fromVersion must be 1 or more (versions count events from 1); got ${version}.`);
-  return BigInt(version - 1);
-};
-
-const assertVersion = (value: number, name: string): void => {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new EventStoreError(`${name} must be a whole number of events (0 or more); got ${String(value)}.`);
-  }
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Our 1-based, inclusive `fromVersion` (already checked to be ≥ 1) → the client's 0-based `fromRevision`. */
+export const toRevision = (version: number): bigint => BigInt(version - 1);
 
 /**
  * ESDB has no schema-version field, so it travels inside the metadata JSON. `$correlationId` /
  * `$causationId` are ESDB's own names for the same ideas; writing them lets the server's
  * `$by_correlation_id` projection index our events. All three are stripped again on read.
  */
-export const toEventData = (event: NewEvent): EventData => {
-  if (event.id !== undefined && !UUID.test(event.id)) {
-    throw new EventStoreError(`Event id '${event.id}' is not a UUID; EventStoreDB only accepts UUID event ids.`);
-  }
-  const { metadata } = event;
+export const toEventData = (event: PreparedEvent): EventData => {
+  const metadata = JSON.parse(event.metadataJson) as EventMetadata;
   return {
-    id: event.id ?? crypto.randomUUID(),
+    id: event.id,
     contentType: 'application/json',
     type: event.type,
-    // The client JSON-encodes whatever it is given; its JSONType is narrower than the port's `unknown`.
-    data: event.data as JSONType,
+    // Already checked to be JSON; the client stringifies it again on the wire.
+    data: JSON.parse(event.dataJson) as JSONType,
     metadata: {
       ...metadata,
       schemaVersion: event.schemaVersion,
@@ -118,23 +104,15 @@ const toEventMetadata = (m: Record<string, unknown>): EventMetadata => ({
 /** `$`-prefixed streams and types belong to the server (stats, metadata, projections): never ours. */
 export const isSystem = (streamName: string, type: string): boolean => streamName.startsWith('$') || type.startsWith('$');
 
-const prefixesOf = (filter: LogFilter | undefined): readonly string[] | undefined =>
-  typeof filter?.streamPrefix === 'string' ? [filter.streamPrefix] : filter?.streamPrefix;
-
-/** The exact client-side check; the server-side filter below only narrows what comes over the wire. */
-export const matches = (event: RecordedEvent, filter: LogFilter | undefined): boolean => {
-  const prefixes = prefixesOf(filter);
-  if (prefixes !== undefined && !prefixes.some((p) => event.streamName.startsWith(p))) return false;
-  return filter?.eventTypes === undefined || filter.eventTypes.includes(event.type);
-};
-
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A server-side subscription filter: ESDB takes one (on stream name or on type), so prefixes win. */
-export const toServerFilter = (filter: LogFilter | undefined): Filter => {
-  const prefixes = prefixesOf(filter);
-  if (prefixes !== undefined && prefixes.length > 0) return streamNameFilter({ prefixes: [...prefixes] });
-  if (filter?.eventTypes !== undefined && filter.eventTypes.length > 0) {
+/**
+ * A server-side subscription filter, only to narrow what comes over the wire: ESDB takes one filter (on stream
+ * name or on type), so prefixes win, and the exact check (matchesFilter) still runs on every event.
+ */
+export const toServerFilter = (filter: NormalizedFilter): Filter => {
+  if (filter.prefixes !== undefined && filter.prefixes.length > 0) return streamNameFilter({ prefixes: [...filter.prefixes] });
+  if (filter.eventTypes !== undefined && filter.eventTypes.length > 0) {
     return eventTypeFilter({ regex: `^(?:${filter.eventTypes.map(escapeRegex).join('|')})$` });
   }
   return excludeSystemEvents();

@@ -4,37 +4,29 @@ import {
   EventStoreDBClient,
   FORWARDS,
   START,
-  type ReadPosition,
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import { Observable } from 'rxjs';
-import { EventStoreError, StoreUnavailableError, StreamNotFoundError } from '../../errors.ts';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-} from '../../types.ts';
+import { throwError, type Observable, type Subscriber } from 'rxjs';
+import { EventStoreArgumentError } from '../../argument-error.ts';
+import { EventStoreError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
+import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.ts';
+import { matchesFilter, normalizeFilter } from '../../filter.ts';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';
+import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
 import { hostOf, mapError, type ErrorContext } from './errors.ts';
-import { fromResolved, matches, toEventData, toExpectedRevision, toRevision, toServerFilter, toVersion } from './mapping.ts';
+import { fromResolved, toEventData, toExpectedRevision, toRevision, toVersion } from './mapping.ts';
+import { positionAfter, subscribeToLog } from './subscribe.ts';
 
 export interface EsdbEventStoreOptions {
-  /** e.g. `esdb://localhost:2113?tls=false`; see the client's connection-string reference for the rest. */
+  /** e.g. `esdb://localhost:2113?tls=false`; the client's connection-string options all apply. */
   connectionString: string;
   /**
-   * Deadline of each append, in ms (the client's default is 10 s). Reads and subscriptions are streams and
-   * have none; an unreachable server still fails them at once with UNAVAILABLE.
+   * Deadline of each append, in ms (the client's default is 10 s). Reads and subscriptions are gRPC streams
+   * without one; an unreachable server still fails them at once with UNAVAILABLE.
    */
   deadlineMs?: number;
 }
-
-const positionAfter = (after: number | undefined): ReadPosition =>
-  after === undefined || after <= 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
 
 const connect = (connectionString: string): EventStoreDBClient => {
   try {
@@ -48,16 +40,34 @@ const connect = (connectionString: string): EventStoreDBClient => {
   }
 };
 
+/** Drains a read, keeping converted events that pass `keep`, and stops (cancelling the call) at `limit`. */
+const collect = async (read: StreamingRead<ResolvedEvent>, keep: (event: RecordedEvent) => boolean, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  try {
+    for await (const resolved of read) {
+      if (out.length >= limit) break;
+      const event = fromResolved(resolved);
+      if (event !== undefined && keep(event)) out.push(event);
+    }
+  } finally {
+    // Stops the server streaming the rest; rejects when the call never started, which is already reported.
+    await read.cancel().catch(() => undefined);
+  }
+  return out;
+};
+
 /** An EventStore backed by EventStoreDB (≥ 22.6) through `@eventstore/db-client`; connects lazily. */
 export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore => {
   const client = connect(options.connectionString);
   const host = hostOf(options.connectionString);
-  const deadline = options.deadlineMs;
+  const deadline = options.deadlineMs === undefined ? {} : { deadline: options.deadlineMs };
+  const live = new Set<Subscriber<RecordedEvent>>();
   let closed = false;
+  const closedError = (): StoreUnavailableError => new StoreUnavailableError(`The EventStoreDB store for ${host} is closed.`);
 
-  /** Runs one client call, translating its failures into the port's errors. */
+  /** Runs client calls, translating their failures into the port's errors. */
   const call = async <T>(context: Omit<ErrorContext, 'host'>, action: () => Promise<T>): Promise<T> => {
-    if (closed) throw new EventStoreError(`The EventStoreDB store for ${host} is closed.`);
+    if (closed) throw closedError();
     try {
       return await action();
     } catch (error) {
@@ -65,138 +75,110 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     }
   };
 
-  /** Drains a read, keeping converted events that pass `keep`, stopping (and cancelling the call) at `limit`. */
-  const collect = async (
-    read: StreamingRead<ResolvedEvent>,
-    keep: (event: RecordedEvent) => boolean,
-    limit = Number.POSITIVE_INFINITY,
-  ): Promise<RecordedEvent[]> => {
-    const out: RecordedEvent[] = [];
+  const readSlice = async (streamName: string, fromVersion: number | 'last', maxCount: number): Promise<RecordedEvent[]> => {
+    const fromRevision = fromVersion === 'last' ? END : toRevision(fromVersion);
+    const direction = fromVersion === 'last' ? BACKWARDS : FORWARDS;
     try {
-      for await (const resolved of read) {
-        if (out.length >= limit) break;
-        const event = fromResolved(resolved);
-        if (event !== undefined && keep(event)) out.push(event);
-      }
-    } finally {
-      // Stops the server streaming the rest; rejects when the call never started, which is already reported.
-      await read.cancel().catch(() => undefined);
-    }
-    return out;
-  };
-
-  const lastOfStream = async (streamName: string): Promise<RecordedEvent | undefined> => {
-    try {
-      const read = client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
-      const [last] = await collect(read, () => true);
-      return last;
+      return await collect(client.readStream(streamName, { direction, fromRevision, maxCount }), () => true);
     } catch (error) {
       const mapped = mapError(error, { host, streamName });
-      if (mapped instanceof StreamNotFoundError) return undefined;
+      if (mapped instanceof StreamNotFoundError) return [];
+      throw mapped;
+    }
+  };
+  const lastOf = async (streamName: string): Promise<RecordedEvent | undefined> => (await readSlice(streamName, 'last', 1))[0];
+
+  /**
+   * A retried append (same ids, already stored where it would have gone) answers the original result. The
+   * server does this itself for numeric / no_stream expectations; for 'any' / 'stream_exists' its id cache is
+   * best effort only, so the stream's tail is compared here.
+   */
+  const earlierResult = async (streamName: string, ids: string[], start: number | undefined): Promise<AppendResult | undefined> => {
+    if (start === undefined) return undefined;
+    const earlier = await readSlice(streamName, start, ids.length);
+    if (!sameIds(ids, earlier.map((event) => event.id))) return undefined;
+    const last = earlier[earlier.length - 1]!;
+    return { nextExpectedVersion: last.version, position: last.position };
+  };
+
+  const append = async (streamName: string, events: readonly NewEvent[], appendOptions?: AppendOptions): Promise<AppendResult> => {
+    const request = prepareAppend(streamName, events, appendOptions);
+    if (streamName.startsWith('$')) {
+      throw new EventStoreArgumentError(`Stream name '${streamName}' starts with '$', which EventStoreDB reserves for its own streams.`);
+    }
+    const { expected } = request;
+    const ids = request.events.map((event) => event.id);
+    if (request.events.length === 0) {
+      // Nothing to write: only the expectation is checked.
+      const last = await lastOf(streamName);
+      if (!satisfiesExpected(expected, last?.version ?? 0)) throw new VersionConflictError(streamName, expected, last?.version ?? 0);
+      return { nextExpectedVersion: last?.version ?? 0, position: last?.position ?? 0 };
+    }
+    if (request.idsGiven && (expected === 'any' || expected === 'stream_exists')) {
+      const actual = (await lastOf(streamName))?.version ?? 0;
+      const retried = await earlierResult(streamName, ids, retrySliceStart(expected, actual, ids.length, true));
+      if (retried !== undefined) return retried;
+    }
+    try {
+      const result = await client.appendToStream(streamName, request.events.map(toEventData), {
+        expectedRevision: toExpectedRevision(expected),
+        ...deadline,
+      });
+      const nextExpectedVersion = toVersion(result.nextExpectedRevision);
+      // An idempotent retry comes back without a position: the last event of the original append has it.
+      const position = result.position?.commit ?? BigInt((await readSlice(streamName, nextExpectedVersion, 1))[0]?.position ?? 0);
+      return { nextExpectedVersion, position: Number(position) };
+    } catch (error) {
+      const mapped = mapError(error, { host, streamName, expected });
+      if (mapped instanceof VersionConflictError && request.idsGiven) {
+        const retried = await earlierResult(streamName, ids, retrySliceStart(expected, mapped.actual, ids.length, true));
+        if (retried !== undefined) return retried;
+      }
       throw mapped;
     }
   };
 
-  const assertStreamName = (streamName: string): void => {
-    if (streamName === '') throw new EventStoreError('Stream name must not be empty.');
-    if (streamName.startsWith('$')) {
-      throw new EventStoreError(`Stream name '${streamName}' starts with '$', which EventStoreDB reserves for system streams.`);
-    }
+  const readStream = async (streamName: string, readOptions?: ReadStreamOptions): Promise<RecordedEvent[]> => {
+    checkStreamName(streamName);
+    const { direction, fromVersion, maxCount } = checkReadStreamOptions(readOptions);
+    const backwards = direction === 'backwards';
+    const fromRevision = fromVersion !== undefined ? toRevision(fromVersion) : backwards ? END : START;
+    return collect(
+      client.readStream(streamName, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: maxCount ?? Number.MAX_SAFE_INTEGER }),
+      () => true,
+    );
+  };
+
+  const readAll = async (readOptions?: ReadAllOptions): Promise<RecordedEvent[]> => {
+    const { after, maxCount } = checkReadAllOptions(readOptions);
+    const filter = normalizeFilter(readOptions?.filter);
+    // The 6.x client cannot filter readAll on the server, so the filter runs here (skipping system events).
+    return collect(
+      client.readAll({ fromPosition: positionAfter(after), direction: FORWARDS }),
+      (event) => event.position > after && matchesFilter(filter, event.streamName, event.type),
+      maxCount,
+    );
   };
 
   return {
-    async appendToStream(streamName: string, events: readonly NewEvent[], opts: AppendOptions = {}): Promise<AppendResult> {
-      assertStreamName(streamName);
-      const expected = opts.expectedVersion ?? 'any';
-      const expectedRevision = toExpectedRevision(expected);
-      const proposed = events.map(toEventData);
-      return call({ streamName, expected }, async () => {
-        const result = await client.appendToStream(streamName, proposed, {
-          expectedRevision,
-          ...(deadline === undefined ? {} : { deadline }),
-        });
-        // An empty append writes nothing and reports no position; the stream's last event stands in for it.
-        const commit = proposed.length > 0 ? result.position?.commit : undefined;
-        const position = commit !== undefined ? Number(commit) : ((await lastOfStream(streamName))?.position ?? 0);
-        return { nextExpectedVersion: toVersion(result.nextExpectedRevision), position };
-      });
+    appendToStream: (streamName, events, appendOptions) => call({ streamName }, () => append(streamName, events, appendOptions)),
+    readStream: (streamName, readOptions) => call({ streamName }, () => readStream(streamName, readOptions)),
+    readAll: (readOptions) => call({}, () => readAll(readOptions)),
+    subscribe(subscribeOptions?: SubscribeOptions): Observable<RecordedEvent> {
+      const after = checkAfter(subscribeOptions?.after);
+      const filter = normalizeFilter(subscribeOptions?.filter);
+      if (closed) return throwError(closedError);
+      return subscribeToLog(client, host, after, filter, live);
     },
-
-    async readStream(streamName: string, opts: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-      const direction = opts.direction === 'backwards' ? BACKWARDS : FORWARDS;
-      const fromRevision = opts.fromVersion !== undefined ? toRevision(opts.fromVersion) : direction === BACKWARDS ? END : START;
-      if (opts.maxCount !== undefined && opts.maxCount <= 0) {
-        // Still report a missing stream as missing.
-        if ((await lastOfStream(streamName)) === undefined) throw new StreamNotFoundError(streamName);
-        return [];
-      }
-      return call({ streamName }, () =>
-        collect(client.readStream(streamName, { direction, fromRevision, maxCount: opts.maxCount ?? Number.MAX_SAFE_INTEGER }), () => true),
-      );
-    },
-
-    async readAll(opts: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-      const after = opts.after ?? 0;
-      // The 6.x client cannot filter readAll on the server, so filtering happens here. A read from a position
-      // includes the event at that position, while `after` is exclusive: hence `position > after`.
-      return call({}, () =>
-        collect(
-          client.readAll({ fromPosition: positionAfter(after), direction: FORWARDS }),
-          (event) => event.position > after && matches(event, opts.filter),
-          opts.maxCount,
-        ),
-      );
-    },
-
-    subscribe(opts: SubscribeOptions = {}): Observable<RecordedEvent> {
-      const after = opts.after ?? 0;
-      return new Observable<RecordedEvent>((subscriber) => {
-        if (closed) {
-          subscriber.error(new EventStoreError(`The EventStoreDB store for ${host} is closed.`));
-          return undefined;
-        }
-        // The server replays from `after` (exclusive) and then goes live; its filter is a coarse pre-selection.
-        const subscription = client.subscribeToAll({ fromPosition: positionAfter(after), filter: toServerFilter(opts.filter) });
-        subscription.on('data', (resolved: ResolvedEvent) => {
-          try {
-            const event = fromResolved(resolved);
-            if (event !== undefined && event.position > after && matches(event, opts.filter)) subscriber.next(event);
-          } catch (error) {
-            subscriber.error(error);
-          }
-        });
-        subscription.on('error', (error: unknown) => {
-          const mapped = mapError(error, { host });
-          subscriber.error(
-            mapped instanceof EventStoreError
-              ? mapped
-              : new StoreUnavailableError(`The subscription to EventStoreDB at ${host} failed: ${String(mapped)}`, { cause: mapped }),
-          );
-        });
-        subscription.on('end', () => subscriber.complete());
-        return () => {
-          subscription.unsubscribe().catch(() => undefined);
-        };
-      });
-    },
-
-    async streamExists(streamName: string): Promise<boolean> {
-      return (await call({ streamName }, () => lastOfStream(streamName))) !== undefined;
-    },
-
-    async streamVersion(streamName: string): Promise<number> {
-      return (await call({ streamName }, () => lastOfStream(streamName)))?.version ?? 0;
-    },
-
-    async headPosition(): Promise<number> {
-      // Newest first, skipping the server's own ($-prefixed) events, which readAll never returns either.
-      const [head] = await call({}, () => collect(client.readAll({ fromPosition: END, direction: BACKWARDS }), () => true, 1));
-      return head?.position ?? 0;
-    },
-
+    streamExists: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName))) !== undefined),
+    streamVersion: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName)))?.version ?? 0),
+    // Newest first, skipping the server's own ($-prefixed) events, which readAll never returns either.
+    headPosition: () =>
+      call({}, async () => (await collect(client.readAll({ fromPosition: END, direction: BACKWARDS }), () => true, 1))[0]?.position ?? 0),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      for (const subscriber of [...live]) subscriber.complete();
       await client.dispose();
     },
   };
