@@ -1,0 +1,75 @@
+/** Flink's `catalog.database.table`, already parsed (see the index for how it maps onto DuckDB). */
+export interface TableId {
+  catalog: string;
+  database: string;
+  table: string;
+}
+
+export interface ColumnSpec {
+  name: string;
+  /** A DuckDB type as `describeQuery` reports it, e.g. `VARCHAR`, `DECIMAL(18,3)`, `INTEGER[]`. */
+  type: string;
+}
+
+/** A JSON-safe value: BIGINTs become numbers when safe (else strings), dates and timestamps ISO strings. */
+export type WarehouseValue = null | boolean | number | string | WarehouseValue[] | { [key: string]: WarehouseValue };
+
+export interface ExecuteResult {
+  columns: string[];
+  rows: WarehouseValue[][];
+  /** Set for INSERT, UPDATE and DELETE. */
+  rowsChanged?: number;
+}
+
+export interface ExecuteOptions {
+  /** Bound as `$1`, `$2`, … — never pasted into the SQL. */
+  params?: (string | number | boolean | null)[];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface CreateTableOptions {
+  /** Columns the table is partitioned by; each must be one of `columns`. DuckDB keeps no physical partitions. */
+  partitionKeys?: string[];
+  ifNotExists?: boolean;
+}
+
+/** Called as a refresh moves through its transaction, for tracing and logging. */
+export type RefreshPhase = 'begin' | 'delete' | 'insert' | 'commit';
+
+export interface RefreshRequest {
+  table: TableId;
+  /** The user's definition query, embedded as a subquery by design; it must be one SELECT statement. */
+  query: string;
+  /** Partition column → value; empty overwrites the whole table. Values are bound parameters. */
+  partitions: Record<string, string>;
+  /** DuckDB's `threads` setting is GLOBAL to the database: setting it here changes it for every connection. */
+  threads?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onPhase?: (phase: RefreshPhase) => void;
+}
+
+export interface RefreshResult {
+  rowsWritten: number;
+  rowsDeleted: number;
+}
+
+export interface OpenOptions {
+  /** The DuckDB database file, normally `warehouseFile(dataDir)` = `<dataDir>/warehouse.duckdb`. */
+  path: string;
+  /** Connections kept for concurrent statements (default 4); each running refresh holds one. */
+  maxConnections?: number;
+}
+
+/** The port the refresh executor uses; one instance owns one DuckDB database file. */
+export interface WarehouseExecutor {
+  open(options: OpenOptions): Promise<void>;
+  close(): Promise<void>;
+  execute(sql: string, options?: ExecuteOptions): Promise<ExecuteResult>;
+  describeQuery(query: string): Promise<ColumnSpec[]>;
+  createTable(id: TableId, columns: ColumnSpec[], options?: CreateTableOptions): Promise<void>;
+  dropTable(id: TableId, options?: { ifExists?: boolean }): Promise<void>;
+  tableExists(id: TableId): Promise<boolean>;
+  refresh(request: RefreshRequest): Promise<RefreshResult>;
+}
