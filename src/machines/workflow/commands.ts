@@ -19,7 +19,16 @@ export type WorkflowCommand =
   /** Engine: commit to firing the next nominal time. */
   | { type: 'ClaimFire'; now: number; nominalTime: number; engineId: string }
   /** Engine: the trigger was invoked for a claimed nominal time. */
-  | { type: 'RecordFired'; now: number; nominalTime: number; manual: boolean; recovered: boolean; error?: string }
+  | {
+      type: 'RecordFired';
+      now: number;
+      nominalTime: number;
+      firedAt: number;
+      manual: boolean;
+      recovered: boolean;
+      error?: string;
+      operationHandle?: string;
+    }
   /** Engine: settle nominal times that went by unclaimed (restart, lag) or claims left by a dead engine. */
   | { type: 'CatchUp'; now: number; misfireThresholdMs: number; engineId: string };
 

@@ -88,8 +88,9 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'RecordFired': {
       if (!state || !isPending(state, command.nominalTime)) return [];
-      const { nominalTime, now: firedAt, manual, recovered, error } = command;
-      return [{ type: 'OccurrenceFired', data: error ? { nominalTime, firedAt, manual, recovered, error } : { nominalTime, firedAt, manual, recovered } }];
+      const { nominalTime, firedAt, manual, recovered, error, operationHandle } = command;
+      const extra = { ...(error !== undefined ? { error } : {}), ...(operationHandle !== undefined ? { operationHandle } : {}) };
+      return [{ type: 'OccurrenceFired', data: { nominalTime, firedAt, manual, recovered, ...extra } }];
     }
     case 'CatchUp': {
       if (!state || state.status !== 'active') return [];

@@ -49,7 +49,7 @@ export type WorkflowEvent =
   /** Outcome: the RefreshTrigger was invoked for this nominal time. */
   | {
       type: 'OccurrenceFired';
-      data: { nominalTime: number; firedAt: number; manual: boolean; recovered: boolean; error?: string };
+      data: { nominalTime: number; firedAt: number; manual: boolean; recovered: boolean; error?: string; operationHandle?: string };
     }
   /** Outcome for every nominal time t of the schedule with fromExclusive < t <= toInclusive. */
   | {

@@ -97,7 +97,7 @@ export class WorkflowEngine {
     while (this.inFlight.size > 0 || this.queues.size > 0) {
       await Promise.allSettled([...this.inFlight, ...this.queues.values()]);
     }
-    for (const live of this.live.values()) live.actor.stop();
+    // The actors belong to this engine's actor system and go with it; only a root actor may be stopped directly.
     this.live.clear();
   }
 
@@ -167,9 +167,8 @@ export class WorkflowEngine {
     if (live && vs.version <= live.version) return;
     if (!state || state.status === 'deleted') {
       if (live) {
-        live.actor.send({ type: 'WorkflowDeleted' });
+        live.actor.send({ type: 'WorkflowDeleted' }); // final state: the actor stops and leaves the system
         this.disarm(id, true);
-        live.actor.stop();
         this.live.delete(id);
       }
       return;
@@ -268,6 +267,7 @@ export class WorkflowEngine {
     const def = live.state.def;
     const manual = claim.manual === true;
     const invokedAt = performance.timeOrigin + performance.now();
+    const firedAt = this.clock.now();
     const done = this.trigger
       .fire({
         workflowId: id,
@@ -283,13 +283,13 @@ export class WorkflowEngine {
         manual,
       })
       .then(
-        () => undefined,
-        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+        (result) => ({ operationHandle: result?.operationHandle }),
+        (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
       );
     this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });
     const key = jobKey(def.workflowGroup, def.workflowName);
-    const recorded = done.then((error) =>
-      this.execute(id, key, (now) => ({ type: 'RecordFired', now, nominalTime: t, manual, recovered: false, ...(error ? { error } : {}) }), ENGINE_META),
+    const recorded = done.then((outcome) =>
+      this.execute(id, key, (now) => ({ type: 'RecordFired', now, nominalTime: t, firedAt, manual, recovered: false, ...outcome }), ENGINE_META),
     );
     this.inFlight.add(recorded);
     void recorded.catch((err) => this.report(err, `record fire ${id}`)).finally(() => this.inFlight.delete(recorded));

@@ -1,0 +1,66 @@
+import { scheduleOf, type StringMap, type WorkflowState } from '../machines/index.ts';
+
+/** The seed's WorkflowInfo (Flink field names) plus what freshet adds: cron, zone, table, who suspended it and why. */
+export interface WorkflowInfo {
+  workflowId: string;
+  workflowName: string;
+  workflowGroup: string;
+  materializedTableIdentifier: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
+  cronExpression: string;
+  timeZone: string;
+  misfirePolicy: string;
+  catchUpWindowMs: number;
+  nextExecutionTime: string | null;
+  lastExecutionTime: string | null;
+  creationTime: string;
+  lastModifiedTime: string;
+  lastModifiedBy: string | null;
+  suspendedAt: string | null;
+  suspendedBy: string | null;
+  suspendReason: string | null;
+  dynamicOptions: StringMap;
+  executionConfig: StringMap;
+  initConfig: StringMap;
+  /** Stream version the view was built from (for optimistic concurrency from clients). */
+  version: number;
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+const STATUS = { active: 'ACTIVE', suspended: 'SUSPENDED', deleted: 'DELETED' } as const;
+
+/** The next nominal fire time: a claim waiting for its time, or the schedule's next time after the cursor. */
+export function nextExecution(state: WorkflowState): number | null {
+  if (state.status !== 'active') return null;
+  const claimed = state.pending.filter((p) => !p.manual).map((p) => p.t);
+  if (claimed.length > 0) return Math.min(...claimed);
+  return scheduleOf(state.def.cronExpression, state.def.timeZone).nextAfter(state.cursor);
+}
+
+export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowInfo {
+  const d = state.def;
+  const next = nextExecution(state);
+  return {
+    workflowId: d.workflowId,
+    workflowName: d.workflowName,
+    workflowGroup: d.workflowGroup,
+    materializedTableIdentifier: d.tableIdentifier,
+    status: STATUS[state.status],
+    cronExpression: d.cronExpression,
+    timeZone: d.timeZone,
+    misfirePolicy: d.misfirePolicy,
+    catchUpWindowMs: d.catchUpWindowMs,
+    nextExecutionTime: next === null ? null : new Date(next).toISOString(),
+    lastExecutionTime: iso(state.lastFiredAt),
+    creationTime: new Date(state.createdAt).toISOString(),
+    lastModifiedTime: new Date(state.modifiedAt).toISOString(),
+    lastModifiedBy: state.modifiedBy ?? null,
+    suspendedAt: iso(state.suspendedAt),
+    suspendedBy: state.suspendedBy ?? null,
+    suspendReason: state.suspendReason ?? null,
+    dynamicOptions: d.dynamicOptions,
+    executionConfig: d.executionConfig,
+    initConfig: d.initConfig,
+    version,
+  };
+}
