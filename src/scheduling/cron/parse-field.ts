@@ -110,11 +110,12 @@ function parseItem(item: string, def: FieldDef, field: ParsedField, token: strin
   }
   // Quartz 2.3.2 silently ignores a step written after a name (`MON/2` = MON); say so instead.
   if (isName && stepText !== undefined) fail(def, `A step ('/') cannot follow a name; use numbers: '${item}'`, token);
-  const start = checkRange(parseValue(startText, def, token), def, token);
-  const end = endText === undefined ? -1 : checkRange(parseValue(endText, def, token), def, token);
-  if (stepText === undefined) return addRange(field, def, start, end, end === -1 ? 0 : 1, token);
-  // Quartz checks the increment limit for `a/n` but not for `a-b/n`; step 0 keeps only the start.
-  const step = parseStep(stepText, def, token, end === -1);
+  const start = parseValue(startText, def, token);
+  const end = endText === undefined ? -1 : parseValue(endText, def, token);
+  // Quartz checks the increment (limit only for `a/n`, not `a-b/n`) before the values; step 0 = start only.
+  const step = stepText === undefined ? (end === -1 ? 0 : 1) : parseStep(stepText, def, token, end === -1);
+  checkRange(start, def, token);
+  if (end !== -1) checkRange(end, def, token);
   addRange(field, def, start, end, step, token);
 }
 
