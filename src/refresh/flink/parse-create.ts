@@ -27,7 +27,8 @@ interface IntervalLiteral {
 export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): CreateMaterializedTable {
   const { lexer } = cursor;
   cursor.expectWords('CREATE MATERIALIZED TABLE', 'CREATE', 'MATERIALIZED', 'TABLE');
-  const ifNotExists = cursor.isWord('IF') ? (cursor.expectWords('IF NOT EXISTS', 'IF', 'NOT', 'EXISTS'), true) : false;
+  const ifNotExists = cursor.isWord('IF');
+  if (ifNotExists) cursor.expectWords('IF NOT EXISTS', 'IF', 'NOT', 'EXISTS');
   const identifier = readIdentifier(lexer, defaults);
   // Optional clauses in Flink's order; `reached` counts those that can no longer appear.
   let reached = 0;
@@ -98,7 +99,8 @@ function readFreshness(cursor: Cursor): IntervalLiteral {
   cursor.expectSymbol('=', `'=' (${FRESHNESS})`);
   const at = cursor.peek();
   cursor.expectWords(`INTERVAL '<n>' <unit> (${FRESHNESS})`, 'INTERVAL');
-  const sign = cursor.acceptSymbol('-') ? -1 : (cursor.acceptSymbol('+'), 1);
+  const sign = cursor.acceptSymbol('-') ? -1 : 1;
+  if (sign === 1) cursor.acceptSymbol('+');
   const text = cursor.expectString("the freshness as a quoted number, e.g. '5'").value;
   const startUnit = readUnit(cursor);
   const endUnit = cursor.acceptWord('TO') ? readUnit(cursor) : undefined;

@@ -75,7 +75,8 @@ function parseAlter(cursor: Cursor, defaults: IdentifierDefaults): Statement {
 
 function parseDrop(cursor: Cursor, defaults: IdentifierDefaults): Statement {
   cursor.expectWords('DROP MATERIALIZED TABLE', 'DROP', 'MATERIALIZED', 'TABLE');
-  const ifExists = cursor.isWord('IF') ? (cursor.expectWords('IF EXISTS', 'IF', 'EXISTS'), true) : false;
+  const ifExists = cursor.isWord('IF');
+  if (ifExists) cursor.expectWords('IF EXISTS', 'IF', 'EXISTS');
   const identifier: ObjectIdentifier = readIdentifier(cursor.lexer, defaults);
   cursor.expectEnd();
   return { kind: 'drop', identifier, ifExists };
