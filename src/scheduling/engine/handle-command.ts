@@ -19,6 +19,8 @@ export interface Handled {
   events: WorkflowEvent[];
   /** Stream version after the append (unchanged when nothing was appended). */
   version: number;
+  /** Global position of the last event appended (0 when nothing was appended). */
+  position: number;
   before: VersionedState;
 }
 
@@ -41,7 +43,7 @@ export async function handleCommand(
     const before = await read(attempt > 1); // 1. read
     const at = now();
     const events = decide(build(at), before.state, key); // 2. decide
-    if (events.length === 0) return { events, version: before.version, before };
+    if (events.length === 0) return { events, version: before.version, position: 0, before };
     const occurredAt = new Date(at).toISOString();
     const correlationId = meta.correlationId ?? crypto.randomUUID();
     const envelopes: NewEvent[] = events.map((e) => ({
@@ -58,7 +60,7 @@ export async function handleCommand(
     }));
     try {
       const result = await store.appendToStream(workflowStreamName(workflowId), envelopes, { expectedVersion: before.version }); // 3. append
-      return { events, version: result.nextExpectedVersion, before };
+      return { events, version: result.nextExpectedVersion, position: result.position, before };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error; // 4. retry on conflict only
     }

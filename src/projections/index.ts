@@ -1,0 +1,7 @@
+export * from './workflow-info.ts';
+export * from './history.ts';
+export * from './ledger.ts';
+export * from './persistence.ts';
+export { sqliteProjectionPersistence } from './sqlite-persistence.ts';
+export { WorkflowProjection, applyWorkflowEvent } from './workflow-projection.ts';
+export { rebuildWorkflows, diffProjections, type ProjectionDifference } from './rebuild.ts';

@@ -1,0 +1,45 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { EventStore } from '../events/index.ts';
+import { WORKFLOW_STREAM_PREFIX } from '../machines/index.ts';
+import type { ProjectedWorkflow } from './persistence.ts';
+import { applyWorkflowEvent } from './workflow-projection.ts';
+
+const PAGE = 20_000;
+
+/** The read model rebuilt from nothing but the log. */
+export async function rebuildWorkflows(
+  store: EventStore,
+  onProgress?: (position: number, head: number) => void,
+): Promise<{ rows: Map<string, ProjectedWorkflow>; position: number; events: number }> {
+  const rows = new Map<string, ProjectedWorkflow>();
+  const head = await store.headPosition();
+  let position = 0;
+  let events = 0;
+  for (;;) {
+    const page = await store.readAll({ after: position, maxCount: PAGE, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } });
+    for (const e of page) applyWorkflowEvent(rows, e);
+    events += page.length;
+    if (page.length > 0) position = page[page.length - 1]!.position;
+    onProgress?.(position, head);
+    if (page.length < PAGE) break;
+  }
+  return { rows, position, events };
+}
+
+export interface ProjectionDifference {
+  workflowId: string;
+  live: ProjectedWorkflow | undefined;
+  rebuilt: ProjectedWorkflow | undefined;
+}
+
+/** Rows that differ between two read models: empty when the live model is exactly what the log says. */
+export function diffProjections(live: ReadonlyMap<string, ProjectedWorkflow>, rebuilt: ReadonlyMap<string, ProjectedWorkflow>): ProjectionDifference[] {
+  const ids = new Set([...live.keys(), ...rebuilt.keys()]);
+  const diffs: ProjectionDifference[] = [];
+  for (const id of ids) {
+    const a = live.get(id);
+    const b = rebuilt.get(id);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(a ?? null)), JSON.parse(JSON.stringify(b ?? null)))) diffs.push({ workflowId: id, live: a, rebuilt: b });
+  }
+  return diffs;
+}

@@ -1,0 +1,93 @@
+import { filter, firstValueFrom, type Subscription, BehaviorSubject } from 'rxjs';
+import type { EventStore, RecordedEvent } from '../events/index.ts';
+import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../machines/index.ts';
+import type { ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
+import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
+
+const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
+
+/** Folds one event into the rows; a no-op for an event already applied, so feeding the log twice is harmless. */
+export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: RecordedEvent): boolean {
+  if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) return false;
+  const id = idOf(e);
+  const row = rows.get(id);
+  if (row && e.version <= row.version) return false;
+  const state = evolve(row?.state, { type: e.type, data: e.data } as WorkflowEvent, e.metadata);
+  if (!state) return false;
+  rows.set(id, { state, version: e.version });
+  return true;
+}
+
+/**
+ * The WorkflowInfo read model: loaded from its checkpoint, fed by a subscription to the log, saved in batches.
+ * `waitFor(position)` lets a caller read its own writes.
+ */
+export class WorkflowProjection {
+  private rows = new Map<string, ProjectedWorkflow>();
+  private readonly dirty = new Map<string, ProjectedWorkflow>();
+  private readonly position$ = new BehaviorSubject(0);
+  private subscription?: Subscription;
+  private flushTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly persistence: ProjectionPersistence,
+    private readonly flushIntervalMs = 200,
+  ) {}
+
+  async start(): Promise<void> {
+    const loaded = await this.persistence.load();
+    this.rows = loaded.rows;
+    this.position$.next(loaded.position);
+    this.subscription = this.store.subscribe({ after: loaded.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
+      next: (e) => this.apply(e),
+      error: (err) => console.error('[freshet projection] subscription failed:', err),
+    });
+  }
+
+  private apply(e: RecordedEvent): void {
+    if (applyWorkflowEvent(this.rows, e)) {
+      const id = idOf(e);
+      this.dirty.set(id, this.rows.get(id)!);
+    }
+    this.position$.next(e.position);
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const changed = new Map(this.dirty);
+    this.dirty.clear();
+    await this.persistence.save(this.position$.value, changed);
+  }
+
+  /** Resolves once every event up to `position` has been applied. */
+  async waitFor(position: number): Promise<void> {
+    if (this.position$.value >= position) return;
+    await firstValueFrom(this.position$.pipe(filter((p) => p >= position)));
+  }
+
+  get position(): number {
+    return this.position$.value;
+  }
+
+  get(id: string): WorkflowInfo | undefined {
+    const row = this.rows.get(id);
+    return row ? toWorkflowInfo(row.state, row.version) : undefined;
+  }
+
+  list(): WorkflowInfo[] {
+    return [...this.rows.values()].map((r) => toWorkflowInfo(r.state, r.version));
+  }
+
+  snapshot(): Map<string, ProjectedWorkflow> {
+    return new Map(this.rows);
+  }
+
+  async stop(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.flush();
+    await this.persistence.close();
+  }
+}

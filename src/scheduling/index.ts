@@ -1,0 +1,2 @@
+export * from './cron/index.ts';
+export * from './engine/index.ts';
