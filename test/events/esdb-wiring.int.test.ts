@@ -120,6 +120,14 @@ describe(`EventStoreDB adapter wiring against ${FAKE}`, () => {
     expect((await received).map((event) => event.type)).toEqual(['A', 'B']);
   });
 
+  it("reads past other applications' events in a shared $all, which need not look like ours", async () => {
+    await store.appendToStream('s', [ev('A')]);
+    const foreign = { id: crypto.randomUUID(), type: 'Blob', contentType: 'application/octet-stream', data: new Uint8Array([1, 2]), metadata: new Uint8Array() };
+    fake.log.append('other-app-1', { kind: 'any' }, [foreign]);
+    expect((await store.readAll({ filter: { streamPrefix: 's' } })).map((event) => event.type)).toEqual(['A']);
+    expect(await store.headPosition()).toBe(Number(fake.log.stream('other-app-1')![0]!.position));
+  });
+
   it('passes prefix filters to the server and still checks types itself', async () => {
     await store.appendToStream('p-1', [ev('Made'), ev('Noted')]);
     await store.appendToStream('q-1', [ev('Made')]);

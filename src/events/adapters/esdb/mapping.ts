@@ -66,14 +66,22 @@ export const toEventData = (event: PreparedEvent): EventData => {
   };
 };
 
-/** A resolved ESDB event → ours, or undefined for events freshet did not write (system events, links). */
-export const fromResolved = (resolved: ResolvedEvent): RecordedEvent | undefined => {
+/** Decides from the envelope alone whether an event is wanted, before its contents are looked at. */
+export type Keep = (streamName: string, type: string, position: number) => boolean;
+
+/**
+ * A resolved ESDB event → ours, or undefined when it is the server's own ($-prefixed) or `keep` rejects it.
+ * `keep` runs first because `$all` on a shared server holds other applications' events, which need not look
+ * like ours; only an event we asked for and cannot read is reported as corrupt.
+ */
+export const fromResolved = (resolved: ResolvedEvent, keep: Keep = () => true): RecordedEvent | undefined => {
   const event = resolved.event;
   if (event === undefined || isSystem(event.streamId, event.type)) return undefined;
   const commit = event.position?.commit ?? resolved.commitPosition;
   if (commit === undefined) {
     throw new StoreCorruptedError(`Event ${event.id} in '${event.streamId}' came back without a log position (EventStoreDB < 22.6?).`);
   }
+  if (!keep(event.streamId, event.type, Number(commit))) return undefined;
   if (!event.isJson || !isRecord(event.metadata)) {
     throw new StoreCorruptedError(`Event ${event.id} in '${event.streamId}' was not written by freshet (no JSON metadata).`);
   }

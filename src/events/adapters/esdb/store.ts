@@ -15,7 +15,7 @@ import { matchesFilter, normalizeFilter } from '../../filter.ts';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';
 import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
 import { hostOf, mapError, type ErrorContext } from './errors.ts';
-import { fromResolved, toEventData, toExpectedRevision, toRevision, toVersion } from './mapping.ts';
+import { fromResolved, isSystem, toEventData, type Keep, toExpectedRevision, toRevision, toVersion } from './mapping.ts';
 import { positionAfter, subscribeToLog } from './subscribe.ts';
 
 export interface EsdbEventStoreOptions {
@@ -41,19 +41,35 @@ const connect = (connectionString: string): EventStoreDBClient => {
 };
 
 /** Drains a read, keeping converted events that pass `keep`, and stops (cancelling the call) at `limit`. */
-const collect = async (read: StreamingRead<ResolvedEvent>, keep: (event: RecordedEvent) => boolean, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> => {
+const collect = async (read: StreamingRead<ResolvedEvent>, keep?: Keep, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
   try {
     for await (const resolved of read) {
       if (out.length >= limit) break;
-      const event = fromResolved(resolved);
-      if (event !== undefined && keep(event)) out.push(event);
+      const event = fromResolved(resolved, keep);
+      if (event !== undefined) out.push(event);
     }
   } finally {
     // Stops the server streaming the rest; rejects when the call never started, which is already reported.
     await read.cancel().catch(() => undefined);
   }
   return out;
+};
+
+/**
+ * The newest event's position, skipping the server's own ($-prefixed) events, which readAll never returns
+ * either. Only the envelope is looked at: on a shared server the newest event may be another application's.
+ */
+const newestPosition = async (read: StreamingRead<ResolvedEvent>): Promise<number> => {
+  try {
+    for await (const { event, commitPosition } of read) {
+      const commit = event?.position?.commit ?? commitPosition;
+      if (event !== undefined && commit !== undefined && !isSystem(event.streamId, event.type)) return Number(commit);
+    }
+    return 0;
+  } finally {
+    await read.cancel().catch(() => undefined);
+  }
 };
 
 /** An EventStore backed by EventStoreDB (≥ 22.6) through `@eventstore/db-client`; connects lazily. */
@@ -79,7 +95,7 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     const fromRevision = fromVersion === 'last' ? END : toRevision(fromVersion);
     const direction = fromVersion === 'last' ? BACKWARDS : FORWARDS;
     try {
-      return await collect(client.readStream(streamName, { direction, fromRevision, maxCount }), () => true);
+      return await collect(client.readStream(streamName, { direction, fromRevision, maxCount }));
     } catch (error) {
       const mapped = mapError(error, { host, streamName });
       if (mapped instanceof StreamNotFoundError) return [];
@@ -145,7 +161,6 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     const fromRevision = fromVersion !== undefined ? toRevision(fromVersion) : backwards ? END : START;
     return collect(
       client.readStream(streamName, { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: maxCount ?? Number.MAX_SAFE_INTEGER }),
-      () => true,
     );
   };
 
@@ -155,7 +170,7 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     // The 6.x client cannot filter readAll on the server, so the filter runs here (skipping system events).
     return collect(
       client.readAll({ fromPosition: positionAfter(after), direction: FORWARDS }),
-      (event) => event.position > after && matchesFilter(filter, event.streamName, event.type),
+      (streamName, type, position) => position > after && matchesFilter(filter, streamName, type),
       maxCount,
     );
   };
@@ -172,9 +187,7 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     },
     streamExists: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName))) !== undefined),
     streamVersion: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName)))?.version ?? 0),
-    // Newest first, skipping the server's own ($-prefixed) events, which readAll never returns either.
-    headPosition: () =>
-      call({}, async () => (await collect(client.readAll({ fromPosition: END, direction: BACKWARDS }), () => true, 1))[0]?.position ?? 0),
+    headPosition: () => call({}, () => newestPosition(client.readAll({ fromPosition: END, direction: BACKWARDS }))),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -26,10 +26,8 @@ export const subscribeToLog = (
     const subscription = client.subscribeToAll({ fromPosition: positionAfter(after), filter: toServerFilter(filter) });
     subscription.on('data', (resolved: ResolvedEvent) => {
       try {
-        const event = fromResolved(resolved);
-        if (event !== undefined && event.position > after && matchesFilter(filter, event.streamName, event.type)) {
-          subscriber.next(event);
-        }
+        const event = fromResolved(resolved, (streamName, type, position) => position > after && matchesFilter(filter, streamName, type));
+        if (event !== undefined) subscriber.next(event);
       } catch (error) {
         subscriber.error(error);
       }
