@@ -14,6 +14,8 @@ export interface Occurrence {
   latenessMs: number | null;
   error: string | null;
   operationHandle: string | null;
+  /** What the refresh side did with the fire: started, queued, skipped-overlap, cancelled-other. */
+  disposition: string | null;
   cronExpression: string;
 }
 
@@ -44,6 +46,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     latenessMs: null,
     error: null,
     operationHandle: null,
+    disposition: null,
     cronExpression: cron,
   });
   const inRange = (t: number): boolean => t >= q.from && t <= q.to;
@@ -56,10 +59,10 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
       const o = byTime.get(e.data.nominalTime) ?? base(e.data.nominalTime);
       byTime.set(e.data.nominalTime, { ...o, manual: e.data.manual, claimedAt: iso(e.data.claimedAt) });
     } else if (e.type === 'OccurrenceFired' && inRange(e.data.nominalTime)) {
-      const { nominalTime, firedAt, manual, recovered, error, operationHandle } = e.data;
+      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition } = e.data;
       const o = byTime.get(nominalTime) ?? base(nominalTime);
       const fired = { outcome: 'fired', manual, recovered, firedAt: iso(firedAt), latenessMs: firedAt - nominalTime } as const;
-      byTime.set(nominalTime, { ...o, ...fired, error: error ?? null, operationHandle: operationHandle ?? null });
+      byTime.set(nominalTime, { ...o, ...fired, error: error ?? null, operationHandle: operationHandle ?? null, disposition: disposition ?? null });
     } else if (e.type === 'OccurrencesSkipped') {
       const from = Math.max(e.data.fromExclusive, q.from - 1);
       const to = Math.min(e.data.toInclusive, q.to);

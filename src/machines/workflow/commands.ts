@@ -1,4 +1,4 @@
-import type { MisfirePolicy, StringMap, WorkflowDefinition } from './events.ts';
+import type { FireDisposition, MisfirePolicy, StringMap, WorkflowDefinition } from './events.ts';
 
 /** Commands carry `now` (from the injected clock): the decider never reads the time itself. */
 export type WorkflowCommand =
@@ -28,6 +28,7 @@ export type WorkflowCommand =
       recovered: boolean;
       error?: string;
       operationHandle?: string;
+      disposition?: FireDisposition;
     }
   /** Engine: settle nominal times that went by unclaimed (restart, lag) or claims left by a dead engine. */
   | { type: 'CatchUp'; now: number; misfireThresholdMs: number; engineId: string };

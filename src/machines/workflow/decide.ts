@@ -88,8 +88,12 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'RecordFired': {
       if (!state || !isPending(state, command.nominalTime)) return [];
-      const { nominalTime, firedAt, manual, recovered, error, operationHandle } = command;
-      const extra = { ...(error !== undefined ? { error } : {}), ...(operationHandle !== undefined ? { operationHandle } : {}) };
+      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition } = command;
+      const extra = {
+        ...(error !== undefined ? { error } : {}),
+        ...(operationHandle !== undefined ? { operationHandle } : {}),
+        ...(disposition !== undefined ? { disposition } : {}),
+      };
       return [{ type: 'OccurrenceFired', data: { nominalTime, firedAt, manual, recovered, ...extra } }];
     }
     case 'CatchUp': {

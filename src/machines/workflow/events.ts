@@ -49,13 +49,26 @@ export type WorkflowEvent =
   /** Outcome: the RefreshTrigger was invoked for this nominal time. */
   | {
       type: 'OccurrenceFired';
-      data: { nominalTime: number; firedAt: number; manual: boolean; recovered: boolean; error?: string; operationHandle?: string };
+      data: FiredData;
     }
   /** Outcome for every nominal time t of the schedule with fromExclusive < t <= toInclusive. */
   | {
       type: 'OccurrencesSkipped';
       data: { fromExclusive: number; toInclusive: number; reason: SkipReason; at: number };
     };
+
+/** What the refresh side did with a fire (overlap policies): recorded with the outcome, for the ledger. */
+export type FireDisposition = 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other';
+
+export interface FiredData {
+  nominalTime: number;
+  firedAt: number;
+  manual: boolean;
+  recovered: boolean;
+  error?: string;
+  operationHandle?: string;
+  disposition?: FireDisposition;
+}
 
 export type WorkflowEventType = WorkflowEvent['type'];
 export const WORKFLOW_EVENT_SCHEMA_VERSION = 1;

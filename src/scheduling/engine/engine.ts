@@ -283,7 +283,7 @@ export class WorkflowEngine {
         manual,
       })
       .then(
-        (result) => ({ operationHandle: result?.operationHandle }),
+        (result) => ({ operationHandle: result?.operationHandle, disposition: result?.disposition }),
         (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
       );
     this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });

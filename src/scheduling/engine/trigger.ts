@@ -1,4 +1,4 @@
-import type { StringMap } from '../../machines/index.ts';
+import type { FireDisposition, StringMap } from '../../machines/index.ts';
 
 /** What one fire asks for: Flink's refresh call (periodic, schedule time = the nominal fire time). */
 export interface RefreshRequest {
@@ -17,9 +17,15 @@ export interface RefreshRequest {
   manual: boolean;
 }
 
+export interface FireResult {
+  operationHandle?: string;
+  /** What the refresh side did with the fire (its overlap policy); recorded in the occurrence ledger. */
+  disposition?: FireDisposition;
+}
+
 /** The port a fire calls. It returns once the refresh is submitted, not when it finishes. */
 export interface RefreshTrigger {
-  fire(request: RefreshRequest): Promise<{ operationHandle?: string } | void>;
+  fire(request: RefreshRequest): Promise<FireResult | void>;
 }
 
 /** A trigger that only logs: the engine runs before a warehouse is plugged in. */
