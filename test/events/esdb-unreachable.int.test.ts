@@ -51,6 +51,15 @@ describe('EventStoreDB adapter with no server listening', () => {
     await unavailable(firstValueFrom(store.subscribe()));
   });
 
+  it('names the host but never the credentials of the connection string', async () => {
+    const withCredentials = createEsdbEventStore({ connectionString: `esdb://admin:s3cret@${host}?tls=false` });
+    const error: unknown = await withCredentials.readAll().catch((reason: unknown) => reason);
+    await withCredentials.close();
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toContain(host);
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+
   it('a malformed connection string is refused up front with an example of a good one', () => {
     expect(() => createEsdbEventStore({ connectionString: 'http://localhost:2113' })).toThrow(/esdb:\/\/localhost:2113\?tls=false/);
   });
