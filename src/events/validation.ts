@@ -39,57 +39,63 @@ function checkExpected(expected: unknown): ExpectedVersion {
   );
 }
 
-function toJson(value: unknown, what: string): string {
+function toJson(value: unknown, at: () => string, field: string): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    fail(`${what} must be JSON-serializable: ${error instanceof Error ? error.message : String(error)}.`);
+    fail(`${at()}.${field} must be JSON-serializable: ${error instanceof Error ? error.message : String(error)}.`);
   }
-  return json ?? fail(`${what} must be JSON-serializable, got ${typeof value}.`);
+  return json ?? fail(`${at()}.${field} must be JSON-serializable, got ${typeof value}.`);
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REQUIRED_METADATA = ['actor', 'correlationId', 'occurredAt'] as const;
+const OPTIONAL_METADATA = ['reason', 'causationId'] as const;
 
-function prepareEvent(event: NewEvent, at: string): PreparedEvent {
-  if (typeof event !== 'object' || event === null) return fail(`${at} must be an object.`);
-  if (!isText(event.type)) fail(`${at}.type must be a non-empty string.`);
+// Hot path (every append passes here): the error texts are built only when something is wrong.
+function prepareEvent(event: NewEvent, index: number): PreparedEvent {
+  const at = (): string => `events[${index}]`;
+  if (typeof event !== 'object' || event === null) return fail(`${at()} must be an object.`);
+  if (!isText(event.type)) fail(`${at()}.type must be a non-empty string.`);
   if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
-    fail(`${at}.schemaVersion must be a whole number >= 1, got ${String(event.schemaVersion)}.`);
+    fail(`${at()}.schemaVersion must be a whole number >= 1, got ${String(event.schemaVersion)}.`);
   }
   if (event.id !== undefined && (typeof event.id !== 'string' || !UUID.test(event.id))) {
-    fail(`${at}.id must be a UUID (or be left out so the store generates one), got ${String(event.id)}.`);
+    fail(`${at()}.id must be a UUID (or be left out so the store generates one), got ${String(event.id)}.`);
   }
   const metadata = event.metadata;
-  if (typeof metadata !== 'object' || metadata === null) return fail(`${at}.metadata must be an object.`);
-  for (const key of ['actor', 'correlationId', 'occurredAt'] as const) {
-    if (!isText(metadata[key])) fail(`${at}.metadata.${key} must be a non-empty string.`);
+  if (typeof metadata !== 'object' || metadata === null) return fail(`${at()}.metadata must be an object.`);
+  for (const key of REQUIRED_METADATA) {
+    if (!isText(metadata[key])) fail(`${at()}.metadata.${key} must be a non-empty string.`);
   }
-  for (const key of ['reason', 'causationId'] as const) {
-    if (metadata[key] !== undefined && typeof metadata[key] !== 'string') fail(`${at}.metadata.${key} must be a string when given.`);
+  for (const key of OPTIONAL_METADATA) {
+    if (metadata[key] !== undefined && typeof metadata[key] !== 'string') fail(`${at()}.metadata.${key} must be a string when given.`);
   }
   return {
     id: event.id ?? randomUUID(),
     type: event.type,
     schemaVersion: event.schemaVersion,
-    dataJson: toJson(event.data, `${at}.data`),
-    metadataJson: toJson(metadata, `${at}.metadata`),
+    dataJson: toJson(event.data, at, 'data'),
+    metadataJson: toJson(metadata, at, 'metadata'),
   };
 }
 
 export function prepareAppend(streamName: string, events: readonly NewEvent[], options?: AppendOptions): PreparedAppend {
   checkStreamName(streamName);
   if (!Array.isArray(events)) fail(`Events for stream '${streamName}' must be an array.`);
-  const prepared = events.map((event, index) => prepareEvent(event, `events[${index}]`));
-  const ids = new Set(prepared.map((event) => event.id));
-  if (ids.size !== prepared.length) fail(`Event ids must be distinct within one append to '${streamName}'.`);
-  return {
-    streamName,
-    expected: checkExpected(options?.expectedVersion),
-    events: prepared,
-    idsGiven: events.length > 0 && events.every((event) => event.id !== undefined),
-  };
+  const prepared: PreparedEvent[] = [];
+  let idsGiven = events.length > 0;
+  for (let index = 0; index < events.length; index += 1) {
+    const event = events[index]!;
+    prepared.push(prepareEvent(event, index));
+    if (event.id === undefined) idsGiven = false;
+  }
+  if (prepared.length > 1 && new Set(prepared.map((event) => event.id)).size !== prepared.length) {
+    fail(`Event ids must be distinct within one append to '${streamName}'.`);
+  }
+  return { streamName, expected: checkExpected(options?.expectedVersion), events: prepared, idsGiven };
 }
 
 function checkCount(value: unknown, name: string, min: number): number | undefined {

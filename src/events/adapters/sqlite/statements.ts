@@ -31,9 +31,12 @@ export interface Statements {
   begin: Statement<[]>;
   commit: Statement<[]>;
   rollback: Statement<[]>;
+  /** Plucked: the version, or null for a missing stream. */
+  streamVersion: Statement<[string], number | null>;
   streamHead: Statement<[string], { version: number; position: number }>;
   streamSliceIds: Statement<[string, number, number], { id: string; position: number }>;
   insertEvent: Statement<[string, number, string, string, number, string, string, string]>;
+  insertEventAtVersion: Statement<[string, number, string, string, number, string, string, string, string, number]>;
   readStreamForwards: Statement<[string, number, number], EventRow>;
   readStreamBackwards: Statement<[string, number, number], EventRow>;
   readAll: Statement<[ReadAllParams], EventRow>;
@@ -46,9 +49,11 @@ export function prepareStatements(db: Database): Statements {
     begin: db.prepare<[]>('BEGIN IMMEDIATE'),
     commit: db.prepare<[]>('COMMIT'),
     rollback: db.prepare<[]>('ROLLBACK'),
+    streamVersion: db.prepare<[string], number | null>(sql('stream-version')).pluck(),
     streamHead: db.prepare<[string], { version: number; position: number }>(sql('stream-head')),
     streamSliceIds: db.prepare<[string, number, number], { id: string; position: number }>(sql('stream-slice-ids')),
     insertEvent: db.prepare<[string, number, string, string, number, string, string, string]>(sql('insert-event')),
+    insertEventAtVersion: db.prepare<[string, number, string, string, number, string, string, string, string, number]>(sql('insert-event-at-version')),
     readStreamForwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-forwards')),
     readStreamBackwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-backwards')),
     readAll: db.prepare<[ReadAllParams], EventRow>(sql('read-all')),

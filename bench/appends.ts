@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Sqlite from 'better-sqlite3';
+import { createSqliteEventStore, type NewEvent } from '../src/events/index.ts';
+
+/**
+ * Durable single-event appends through the port (group commit) beside raw better-sqlite3 with the same
+ * durability (WAL, synchronous=FULL): one row per fsync'd transaction, and 500 rows per transaction.
+ */
+const ROUNDS = 10;
+const PER_ROUND = 20_000;
+const SAME_STREAMS = 100;
+const RAW_SINGLE_MAX_MS = 5_000;
+
+const event = (index: number): NewEvent => ({
+  type: 'Benchmarked',
+  schemaVersion: 1,
+  data: { index, payload: 'x'.repeat(64) },
+  metadata: { actor: 'bench', correlationId: `c-${index}`, occurredAt: '2024-05-01T00:00:00.000Z' },
+});
+
+async function throughPort(dir: string): Promise<number> {
+  const store = createSqliteEventStore({ path: join(dir, 'port.db') });
+  // A quarter of the appends go to a few shared streams with exact expected versions, the rest to new streams.
+  const versions = new Array<number>(SAME_STREAMS).fill(0);
+  let appended = 0;
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const pending: Promise<unknown>[] = [];
+    for (let index = 0; index < PER_ROUND; index += 1) {
+      if (index % 4 === 0) {
+        const shared = (index / 4) % SAME_STREAMS;
+        pending.push(store.appendToStream(`shared-${shared}`, [event(index)], { expectedVersion: versions[shared]! }));
+        versions[shared]! += 1;
+      } else {
+        pending.push(store.appendToStream(`single-${round}-${index}`, [event(index)], { expectedVersion: 'no_stream' }));
+      }
+    }
+    await Promise.all(pending);
+    appended += pending.length;
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  const head = await store.headPosition();
+  await store.close();
+  if (head !== appended) throw new Error(`expected ${appended} events in the log, found ${head}`);
+  return appended / seconds;
+}
+
+function rawDatabase(path: string): Sqlite.Database {
+  const db = new Sqlite(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, UNIQUE (stream, version))');
+  return db;
+}
+
+function rawRowsPerTransaction(dir: string, name: string, rowsPerTransaction: number, maxMs: number, maxRows: number): number {
+  const db = rawDatabase(join(dir, `${name}.db`));
+  const insert = db.prepare('INSERT INTO events (stream, version, data) VALUES (?, 1, ?)');
+  const writeMany = db.transaction((from: number) => {
+    for (let index = from; index < from + rowsPerTransaction; index += 1) insert.run(`s-${index}`, JSON.stringify(event(index).data));
+  });
+  let rows = 0;
+  const started = performance.now();
+  while (rows < maxRows && performance.now() - started < maxMs) {
+    writeMany(rows);
+    rows += rowsPerTransaction;
+  }
+  const seconds = (performance.now() - started) / 1_000;
+  db.close();
+  return rows / seconds;
+}
+
+export async function runAppendBench(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'freshet-bench-appends-'));
+  try {
+    const rawSingle = rawRowsPerTransaction(dir, 'raw-1', 1, RAW_SINGLE_MAX_MS, 50_000);
+    const raw500 = rawRowsPerTransaction(dir, 'raw-500', 500, 10_000, ROUNDS * PER_ROUND);
+    const port = await throughPort(dir);
+    return {
+      portDurableAppendsPerSec: Math.round(port),
+      rawOneRowPerTxPerSec: Math.round(rawSingle),
+      raw500RowsPerTxPerSec: Math.round(raw500),
+      portVsRawOneRow: port / rawSingle,
+      portVsRaw500Rows: port / raw500,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const figures = await runAppendBench();
+  const rate = (value: number | undefined): string => `${Math.round(value ?? 0).toLocaleString('en-US')} events/s`;
+  console.log(`durable single-event appends through the port (group commit): ${rate(figures.portDurableAppendsPerSec)}`);
+  console.log(`raw better-sqlite3, 1 row per fsync'd transaction:            ${rate(figures.rawOneRowPerTxPerSec)}  (port is ${figures.portVsRawOneRow?.toFixed(1)}x)`);
+  console.log(`raw better-sqlite3, 500 rows per transaction:                 ${rate(figures.raw500RowsPerTxPerSec)}  (port is ${figures.portVsRaw500Rows?.toFixed(2)}x)`);
+}
