@@ -98,9 +98,9 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
     async close() {
       const closing = opened;
       if (closing === undefined) return;
+      opened = undefined; // new work is refused from here; work already running is stopped and awaited
       for (const guard of running.keys()) guard.cancel('closed');
       await Promise.allSettled([...running.values()]);
-      opened = undefined;
       closing.pool.closeAll();
       closing.instance.closeSync();
     },
