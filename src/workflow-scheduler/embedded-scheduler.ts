@@ -17,6 +17,7 @@ import {
   type RefreshHandlerSerializer,
 } from './refresh-handler.ts';
 import type { CreateRefreshWorkflow, DeleteRefreshWorkflow, ModifyRefreshWorkflow, RequestContext, WorkflowScheduler } from './requests.ts';
+import { WorkflowQueries } from './workflow-queries.ts';
 
 export const DEFAULT_GROUP = 'default_group';
 export const JOB_NAME_PREFIX = 'quartz_job_';
@@ -43,12 +44,15 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
   readonly engine: WorkflowEngine;
   readonly projection: WorkflowProjection;
   readonly store: EventStore;
+  /** freshet's read side: WorkflowInfo, history, as-of, occurrence ledger. */
+  readonly queries: WorkflowQueries;
   private opened = false;
 
   constructor(private readonly options: EmbeddedWorkflowSchedulerOptions) {
     this.store = options.store;
     this.engine = new WorkflowEngine({ ...options.engine, store: options.store, trigger: options.trigger, clock: options.clock });
     this.projection = new WorkflowProjection(options.store, options.projection ?? memoryProjectionPersistence());
+    this.queries = new WorkflowQueries(options.store, this.projection);
   }
 
   async open(): Promise<void> {
@@ -137,6 +141,37 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
       if (error instanceof CronExpressionError) throw new WorkflowError('INVALID_WORKFLOW_ARGUMENT', `CronExpression '${cron ?? ''}' is invalid. ${error.message}`);
       throw error;
     }
+  }
+
+  // freshet's own commands, by workflow id (the REST API's /v1/workflows/:id).
+
+  async suspendWorkflow(id: string, ctx: RequestContext = {}): Promise<void> {
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'SuspendWorkflow', now, engineId }), ctx);
+  }
+
+  async resumeWorkflow(id: string, dynamicOptions: Record<string, string> | undefined, ctx: RequestContext = {}): Promise<void> {
+    const threshold = this.engine.misfireThresholdMs;
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ResumeWorkflow', now, engineId, misfireThresholdMs: threshold, ...(dynamicOptions ? { dynamicOptions } : {}) }), ctx);
+  }
+
+  async modifyWorkflow(id: string, change: { cronExpression?: string; timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number }, ctx: RequestContext = {}): Promise<void> {
+    const cronExpression = change.cronExpression?.trim();
+    const { timeZone, misfirePolicy, catchUpWindowMs } = change;
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, timeZone, misfirePolicy, catchUpWindowMs }), ctx, cronExpression);
+  }
+
+  /** Fires once now, outside the schedule (recorded as a manual occurrence). */
+  async triggerWorkflow(id: string, ctx: RequestContext = {}): Promise<void> {
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'TriggerWorkflow', now, engineId }), ctx);
+  }
+
+  async deleteWorkflow(id: string, ctx: RequestContext = {}): Promise<void> {
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'DeleteWorkflow', now, engineId }), ctx);
+  }
+
+  private keyOf(id: string): string {
+    const info = this.projection.get(id);
+    return info ? jobKey(info.workflowGroup, info.workflowName) : id;
   }
 
   streamOf(handler: EmbeddedRefreshHandler): string {

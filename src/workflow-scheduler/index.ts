@@ -5,3 +5,4 @@ export { EmbeddedWorkflowScheduler, type EmbeddedWorkflowSchedulerOptions, DEFAU
 export { EmbeddedWorkflowSchedulerFactory } from './embedded-factory.ts';
 export { createWorkflowScheduler, discoverFactory, defaultWorkflowSchedulerFactories } from './discovery.ts';
 export { WorkflowError as WorkflowException } from '../machines/index.ts';
+export { WorkflowQueries, type WorkflowListQuery } from './workflow-queries.ts';

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Clock, systemClock } from '../clock/index.ts';
+import type { EventStore } from '../events/index.ts';
+import type { MisfirePolicy } from '../machines/index.ts';
+import { memoryProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
+import type { FireInfo, RefreshTrigger } from '../scheduling/index.ts';
+import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
+import { openEventStore, storeKindOf } from './open-store.ts';
+
+export interface FreshetConfig {
+  /** Where the embedded store, read models and warehouse live (default ./data). */
+  dataDir: string;
+  /** 'sqlite' (default), 'sqlite:<path>', 'memory', or an esdb:// URL. */
+  store: string;
+  /** Zone of new workflows and of partition computation (default: the host zone). */
+  timeZone: string;
+  misfirePolicy?: MisfirePolicy;
+  catchUpWindowMs?: number;
+  claimLeadMs?: number;
+  misfireThresholdMs?: number;
+}
+
+export interface FreshetRuntime {
+  config: FreshetConfig;
+  clock: Clock;
+  store: EventStore;
+  scheduler: EmbeddedWorkflowScheduler;
+  close(): Promise<void>;
+}
+
+export interface OpenFreshetOptions extends Partial<FreshetConfig> {
+  clock?: Clock;
+  /** What a fire runs; the materialized-table manager by default. */
+  trigger?: RefreshTrigger;
+  onFire?: (fire: FireInfo) => void;
+}
+
+export const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
+export async function openFreshet(options: OpenFreshetOptions = {}): Promise<FreshetRuntime> {
+  const config: FreshetConfig = {
+    dataDir: options.dataDir ?? './data',
+    store: options.store ?? 'sqlite',
+    timeZone: options.timeZone ?? hostTimeZone(),
+    ...(options.misfirePolicy ? { misfirePolicy: options.misfirePolicy } : {}),
+    ...(options.catchUpWindowMs !== undefined ? { catchUpWindowMs: options.catchUpWindowMs } : {}),
+    ...(options.claimLeadMs !== undefined ? { claimLeadMs: options.claimLeadMs } : {}),
+    ...(options.misfireThresholdMs !== undefined ? { misfireThresholdMs: options.misfireThresholdMs } : {}),
+  };
+  const clock = options.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openEventStore(config.store, config.dataDir, { clock });
+  const projection = storeKindOf(config.store) === 'sqlite' ? sqliteProjectionPersistence(join(config.dataDir, 'projections.sqlite')) : memoryProjectionPersistence();
+  const scheduler = new EmbeddedWorkflowScheduler({
+    store,
+    clock,
+    projection,
+    ...(options.trigger ? { trigger: options.trigger } : {}),
+    defaults: { timeZone: config.timeZone, ...(config.misfirePolicy ? { misfirePolicy: config.misfirePolicy } : {}), ...(config.catchUpWindowMs !== undefined ? { catchUpWindowMs: config.catchUpWindowMs } : {}) },
+    engine: {
+      ...(config.claimLeadMs !== undefined ? { claimLeadMs: config.claimLeadMs } : {}),
+      ...(config.misfireThresholdMs !== undefined ? { misfireThresholdMs: config.misfireThresholdMs } : {}),
+      ...(options.onFire ? { onFire: options.onFire } : {}),
+    },
+  });
+  await scheduler.open();
+  let closed = false;
+  return {
+    config,
+    clock,
+    store,
+    scheduler,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await scheduler.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { type EventStore, StreamNotFoundError } from '../events/index.ts';
+import { WorkflowError, workflowStreamName } from '../machines/index.ts';
+import {
+  type HistoryEntry,
+  type Occurrence,
+  occurrencesFromEvents,
+  toHistoryEntry,
+  type WorkflowInfo,
+  workflowAsOf,
+  type WorkflowProjection,
+} from '../projections/index.ts';
+
+export interface WorkflowListQuery {
+  status?: WorkflowInfo['status'];
+  /** Matches the table identifier exactly, in its serializable or summary form. */
+  table?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** Read side of freshet's own API: answered from the read model, or from the workflow's stream for audits. */
+export class WorkflowQueries {
+  constructor(
+    private readonly store: EventStore,
+    private readonly projection: WorkflowProjection,
+  ) {}
+
+  get(id: string): WorkflowInfo {
+    const info = this.projection.get(id);
+    if (!info) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
+    return info;
+  }
+
+  list(q: WorkflowListQuery = {}): { items: WorkflowInfo[]; total: number } {
+    const all = this.projection
+      .list()
+      .filter((w) => (q.status ? w.status === q.status : true))
+      .filter((w) => (q.table ? w.materializedTableIdentifier === q.table || w.materializedTableIdentifier.replaceAll('`', '') === q.table : true))
+      .sort((a, b) => a.creationTime.localeCompare(b.creationTime) || a.workflowId.localeCompare(b.workflowId));
+    const offset = q.offset ?? 0;
+    return { items: all.slice(offset, offset + (q.limit ?? 100)), total: all.length };
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    return (await this.events(id)).map(toHistoryEntry);
+  }
+
+  /** The workflow as it stood at `instant`; WORKFLOW_NOT_FOUND if it did not exist yet. */
+  async asOf(id: string, instant: number): Promise<WorkflowInfo> {
+    const info = workflowAsOf(await this.events(id), instant);
+    if (!info) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' did not exist at ${new Date(instant).toISOString()}.`);
+    return info;
+  }
+
+  async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
+    return occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 });
+  }
+
+  private async events(id: string) {
+    try {
+      return await this.store.readStream(workflowStreamName(id));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
+      throw error;
+    }
+  }
+}
