@@ -1,4 +1,4 @@
-import { defer, type Observable, of, switchMap, timer } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import type { Clock } from '../../clock/index.ts';
 
 /**
@@ -8,12 +8,22 @@ import type { Clock } from '../../clock/index.ts';
  */
 export const MAX_WAIT_MS = 60_000;
 
-/** Emits once, at the first wake at which `clock.now() >= dueMs`, then completes. */
-export function timerAt(dueMs: number, clock: Clock, maxWaitMs: number = MAX_WAIT_MS): Observable<number> {
-  return defer(() => {
-    const now = clock.now();
-    const left = dueMs - now;
-    if (left <= 0) return of(now);
-    return timer(Math.min(left, maxWaitMs)).pipe(switchMap(() => timerAt(dueMs, clock, maxWaitMs)));
+/**
+ * Emits once, at the first wake at which `clock.now() >= dueMs`, then completes. One scheduler action per timer,
+ * rescheduled in place (no nested subscriptions however long the wait), and never synchronous: a due time in the
+ * past emits on the next turn of the event loop.
+ */
+export function timerAt(dueMs: number, clock: Clock, maxWaitMs: number = MAX_WAIT_MS, scheduler: SchedulerLike = asyncScheduler): Observable<number> {
+  return new Observable<number>((subscriber) => {
+    const wait = (): number => Math.max(0, Math.min(dueMs - clock.now(), maxWaitMs));
+    return scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      const now = clock.now();
+      if (now >= dueMs) {
+        subscriber.next(now);
+        subscriber.complete();
+      } else {
+        this.schedule(undefined, wait());
+      }
+    }, wait());
   });
 }
