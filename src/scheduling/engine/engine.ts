@@ -202,8 +202,11 @@ export class WorkflowEngine {
     live.claimTimer = undefined;
     const { cronExpression, timeZone } = live.state.def;
     const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-    if (next === null) return; // the schedule has ended
-    live.claimTimer = timerAt(next - this.lead, this.clock).subscribe(() => {
+    // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
+    const foreign = live.state.pending.filter((p) => p.by !== this.engineId).map((p) => p.t + this.threshold + 1);
+    const wakeAt = Math.min(next === null ? Infinity : next - this.lead, ...foreign);
+    if (wakeAt === Infinity) return; // the schedule has ended
+    live.claimTimer = timerAt(wakeAt, this.clock).subscribe(() => {
       live.claimTimer = undefined;
       this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
     });
@@ -225,10 +228,9 @@ export class WorkflowEngine {
     if (!live || !this.running || live.state.status !== 'active') return;
     const now = this.clock.now();
     const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-    if (next === null) return;
-    if (next - this.lead > now) return this.armClaim(id); // woke early: the wall clock went back
+    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor) ?? Infinity;
     const stale = live.state.pending.some((p) => p.t <= now - this.threshold);
+    if (next - this.lead > now && !stale) return this.armClaim(id); // woke early: the wall clock went back
     const key = jobKey(live.state.def.workflowGroup, live.state.def.workflowName);
     const late = next <= now - this.threshold;
     const handled = await this.run(id, key, (at) =>
