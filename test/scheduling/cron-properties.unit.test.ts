@@ -246,7 +246,18 @@ describe('differential against cron-parser (plain fields, UTC and New York away 
           spec.dom === null ? '*' : cpField(spec.dom as Plain, 1, 31), cpField(spec.month, 1, 12),
           spec.dow === null ? '*' : cpField(spec.dow as Plain, 1, 7, 1),
         ];
-        const cp = CronExpressionParser.parse(fields.join(' '), { currentDate: new Date(after), tz: zone });
+        const cp = (() => {
+          try {
+            return CronExpressionParser.parse(fields.join(' '), { currentDate: new Date(after), tz: zone });
+          } catch (error) {
+            expect(String(error)).toContain('Invalid explicit day of month definition'); // e.g. `30 2`
+            return null;
+          }
+        })();
+        if (cp === null) {
+          expect(quartz.nextAfter(after)).toBeNull();
+          return;
+        }
         let prev = after;
         for (let i = 0; i < 5; i++) {
           let expected: number;
