@@ -88,6 +88,9 @@ export function openDatabase(options: OpenOptions): Database {
     checkOrCreateSchema(db, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
     if (mode !== 'wal') throw new Error(`could not switch ${path} to WAL (journal_mode is ${mode})`);
+    // Checkpoint every ~16 MB of WAL rather than 4 MB: hot index pages are copied back less often under load.
+    db.pragma('wal_autocheckpoint = 4000');
+    db.pragma('cache_size = -16000');
     // FULL: a commit is fsync'd before the append resolves. NORMAL may lose the last commits on power loss.
     db.pragma(`synchronous = ${options.durability === 'durable' ? 'FULL' : 'NORMAL'}`);
     return db;
