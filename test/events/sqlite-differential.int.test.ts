@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemoryEventStore, createSqliteEventStore, type EventStore, type ExpectedVersion, type NewEvent, type RecordedEvent } from '../../src/events/index.ts';
+import { ev } from './contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'freshet-sqlite-differential-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+interface Append {
+  stream: string;
+  expected: ExpectedVersion;
+  events: NewEvent[];
+}
+
+/** An append, or a retry of an earlier one (same events, same ids, same expectation). */
+const appendArb = fc.record({
+  stream: fc.constantFrom('s-a', 's-b', 's-ab'),
+  expected: fc.oneof(fc.constantFrom<ExpectedVersion>('any', 'no_stream', 'stream_exists'), fc.integer({ min: 0, max: 6 })),
+  events: fc.array(fc.record({ type: fc.constantFrom('A', 'B'), id: fc.option(fc.uuid({ version: 4 }), { nil: undefined }) }), { maxLength: 3 }),
+  retryOf: fc.option(fc.nat(), { nil: undefined }),
+});
+const turnsArb = fc.array(fc.array(appendArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
+
+type Outcome = { ok: unknown } | { error: unknown };
+const settle = (promise: Promise<unknown>): Promise<Outcome> =>
+  promise.then(
+    (ok) => ({ ok }),
+    (error: unknown) => ({ error }),
+  );
+const comparable = (events: RecordedEvent[]): unknown[] => events.map(({ recordedAt: _at, id: _id, ...rest }) => rest);
+
+describe('sqlite event store: same outcomes as the memory store', () => {
+  it('for generated histories of appends, conflicts and retries issued several per turn', async () => {
+    await fc.assert(
+      fc.asyncProperty(turnsArb, async (turns) => {
+        const sqlite = createSqliteEventStore({ path: join(dir, `diff-${(files += 1)}.db`), durability: 'relaxed' });
+        const memory = createMemoryEventStore();
+        const issued: Append[] = [];
+        try {
+          for (const turn of turns) {
+            const appends = turn.map((spec): Append => {
+              const earlier = spec.retryOf === undefined || issued.length === 0 ? undefined : issued[spec.retryOf % issued.length];
+              const append = earlier ?? {
+                stream: spec.stream,
+                expected: spec.expected,
+                events: spec.events.map((event, index) => ev(event.type, { index }, event.id === undefined ? {} : { id: event.id })),
+              };
+              issued.push(append);
+              return append;
+            });
+            const run = (store: EventStore): Promise<Outcome[]> =>
+              Promise.all(appends.map((append) => settle(store.appendToStream(append.stream, append.events, { expectedVersion: append.expected }))));
+            // Issued together, so the SQLite store writes each turn as one group commit.
+            const [fromSqlite, fromMemory] = await Promise.all([run(sqlite), run(memory)]);
+            expect(fromSqlite).toEqual(fromMemory);
+          }
+          expect(comparable(await sqlite.readAll())).toEqual(comparable(await memory.readAll()));
+        } finally {
+          await sqlite.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
