@@ -1,0 +1,67 @@
+import { setup, transition, type SnapshotFrom } from 'xstate';
+import { IllegalOperationTransitionError, type OperationStatus } from './status.ts';
+
+/** Commands that move an operation; each names the status it leads to. */
+export type OperationMachineEvent =
+  | { type: 'SUBMIT' } // → PENDING
+  | { type: 'START' } // → RUNNING
+  | { type: 'FINISH' } // → FINISHED
+  | { type: 'CANCEL' } // → CANCELED
+  | { type: 'FAIL' } // → ERROR
+  | { type: 'TIME_OUT' } // → TIMEOUT
+  | { type: 'CLOSE' }; // → CLOSED
+
+const TARGET: Record<OperationMachineEvent['type'], OperationStatus> = {
+  SUBMIT: 'PENDING',
+  START: 'RUNNING',
+  FINISH: 'FINISHED',
+  CANCEL: 'CANCELED',
+  FAIL: 'ERROR',
+  TIME_OUT: 'TIMEOUT',
+  CLOSE: 'CLOSED',
+};
+
+/** What every non-terminal status may still become, besides its own next step (Flink's table). */
+const ENDINGS = { CANCEL: 'CANCELED', CLOSE: 'CLOSED', TIME_OUT: 'TIMEOUT', FAIL: 'ERROR' } as const;
+
+/**
+ * Flink's operation lifecycle and nothing more: INITIALIZED→PENDING→RUNNING→FINISHED, any non-terminal status may
+ * end CANCELED, CLOSED, TIMEOUT or ERROR, and every terminal status but CLOSED may only be CLOSED. An event a state
+ * does not name is an illegal transition (see `nextOperationStatus`).
+ */
+export const operationMachine = setup({
+  types: { events: {} as OperationMachineEvent },
+}).createMachine({
+  id: 'operation',
+  initial: 'INITIALIZED',
+  states: {
+    INITIALIZED: { on: { SUBMIT: 'PENDING', ...ENDINGS } },
+    PENDING: { on: { START: 'RUNNING', ...ENDINGS } },
+    RUNNING: { on: { FINISH: 'FINISHED', ...ENDINGS } },
+    FINISHED: { on: { CLOSE: 'CLOSED' } },
+    CANCELED: { on: { CLOSE: 'CLOSED' } },
+    ERROR: { on: { CLOSE: 'CLOSED' } },
+    TIMEOUT: { on: { CLOSE: 'CLOSED' } },
+    CLOSED: { type: 'final' },
+  },
+});
+
+export type OperationMachine = typeof operationMachine;
+
+const snapshotAt = (status: OperationStatus): SnapshotFrom<OperationMachine> => operationMachine.resolveState({ value: status, context: {} });
+
+/** Whether Flink allows `event` from `status`. */
+export function canApply(status: OperationStatus, event: OperationMachineEvent): boolean {
+  return snapshotAt(status).can(event);
+}
+
+/**
+ * The status after `event`, through XState's pure `transition`; throws Flink's message for an illegal one, so no
+ * caller can record a transition Flink would refuse.
+ */
+export function nextOperationStatus(status: OperationStatus, event: OperationMachineEvent, operationHandle: string): OperationStatus {
+  const snapshot = snapshotAt(status);
+  if (!snapshot.can(event)) throw new IllegalOperationTransitionError(status, TARGET[event.type], operationHandle);
+  const [next] = transition(operationMachine, snapshot, event);
+  return next.value as OperationStatus;
+}

@@ -1,0 +1,28 @@
+/**
+ * The MaterializedTableManager: Flink's materialized-table statements over the DuckDB warehouse and the workflow
+ * scheduler, refresh operations with overlap policies, retries and auto-suspend, and per-table refresh views.
+ *
+ * Wiring: `const d = deferredRefreshTrigger(); const scheduler = new EmbeddedWorkflowScheduler({ store, trigger:
+ * d.trigger, … }); const manager = new MaterializedTableManager({ store, warehouse, scheduler, timeZone });
+ * d.bind(manager.asRefreshTrigger()); await manager.start(); await scheduler.open();`
+ */
+export { MaterializedTableManager } from './manager.ts';
+export { deferredRefreshTrigger } from './deferred-trigger.ts';
+export { RefreshViews, rebuildRefreshViews, type RefreshHistoryEntry } from './projection.ts';
+export { admit, type Admission, type Lane } from './lanes.ts';
+export { TABLE_EVENT_TYPES, TABLE_STREAM_PREFIX, asTableEvent, evolveTable, tableStreamName, type TableEvent, type TableState } from './table-events.ts';
+export { msg as flinkMessages } from './messages.ts';
+export {
+  OVERLAP_OPTION,
+  OVERLAP_POLICIES,
+  type ManagerOptions,
+  type MaterializedTableDefinition,
+  type OperationSummary,
+  type OverlapPolicy,
+  type RefreshScheduler,
+  type RefreshStatus,
+  type StatementContext,
+  type StatementResult,
+  type TableInfo,
+  type TableStatus,
+} from './types.ts';

@@ -1,0 +1,22 @@
+/** Flink's messages for materialized-table operations, word for word (`%s` = the serializable identifier). */
+export const msg = {
+  notMaterialized: (id: string) => `Table ${id} is not a materialized table, does not support materialized table related operation.`,
+  notFound: (id: string, catalogs: string) => `Cannot find table '${id}' in any of the catalogs [${catalogs}], nor as a temporary table.`,
+  doesNotExist: (id: string) => `Materialized table with identifier ${id} does not exist.`,
+  alreadyExists: (summary: string, catalog: string) => `Table (or view) ${summary} already exists in Catalog ${catalog}.`,
+  createWorkflowFailed: (id: string) => `Failed to create refresh workflow for materialized table ${id}.`,
+  initializing: (id: string, op: 'suspend' | 'resume') => `Materialized table ${id} is being initialized and does not support ${op} operation.`,
+  alreadySuspended: (id: string) => `Materialized table ${id} refresh workflow has been suspended.`,
+  alreadyResumed: (id: string) => `Materialized table ${id} refresh workflow has been resumed.`,
+  suspendFailed: (id: string) => `Failed to suspend the refresh workflow for materialized table ${id}.`,
+  resumeFailed: (id: string) => `Failed to resume the refresh workflow for materialized table ${id}.`,
+  dropInitializing: (id: string) => `Current refresh status of materialized table ${id} is initializing, skip the drop operation.`,
+  deleteWorkflowFailed: (id: string) => `Failed to delete the refresh workflow for materialized table ${id}.`,
+  nonStringPartitionValue: (key: string) =>
+    `The value of partition key '${key}' in the partition spec must be a string; write it as a string, e.g. '${key}' = '...'.`,
+};
+
+/** Flink's exception with its cause's message appended, as the gateway prints a chain. */
+export function withCause(message: string, cause: unknown): string {
+  return `${message}\nCaused by: ${cause instanceof Error ? cause.message : String(cause)}`;
+}

@@ -1,0 +1,79 @@
+import type { Clock } from '../../clock/index.ts';
+import type { EventMetadata, EventStore, RecordedEvent } from '../../events/index.ts';
+import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
+
+export interface TableContext {
+  actor: string;
+  reason?: string;
+  correlationId: string;
+}
+
+/**
+ * The write side of table lifecycles. Work on one table is chained, so a CREATE and a DROP of the same name
+ * never interleave; each append carries the version the decision was made on.
+ */
+export class TableRegistry {
+  private readonly states = new Map<string, TableState>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly onRecorded: (event: TableEvent) => void,
+  ) {}
+
+  /** The live table (not dropped, not failed) of that identifier. */
+  get(identifier: string): TableState | undefined {
+    const s = this.states.get(identifier);
+    return s && s.status !== 'GONE' ? s : undefined;
+  }
+
+  list(): TableState[] {
+    return [...this.states.values()].filter((s) => s.status !== 'GONE');
+  }
+
+  /** Folds one recorded event at start-up; returns it as a table event, if it is one. */
+  load(recorded: RecordedEvent): TableEvent | undefined {
+    const event = asTableEvent(recorded);
+    if (!event) return undefined;
+    const next = evolveTable(this.states.get(event.data.identifier), event, recorded.version);
+    if (next) this.states.set(event.data.identifier, next);
+    return event;
+  }
+
+  /** Runs `work` after every earlier piece of work on the same table has settled. */
+  exclusive<T>(identifier: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(identifier) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    this.chains.set(identifier, run);
+    void run.finally(() => {
+      if (this.chains.get(identifier) === run) this.chains.delete(identifier);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Appends at the version last seen for this table (any prior incarnation included). */
+  async append(identifier: string, events: TableEvent[], ctx: TableContext): Promise<TableState | undefined> {
+    const before = this.states.get(identifier);
+    const metadata: EventMetadata = {
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      occurredAt: new Date(this.clock.now()).toISOString(),
+      ...(ctx.reason ? { reason: ctx.reason } : {}),
+    };
+    const result = await this.store.appendToStream(
+      tableStreamName(identifier),
+      events.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data, metadata })),
+      { expectedVersion: before ? before.version : 'no_stream' },
+    );
+    let state = before;
+    let version = result.nextExpectedVersion - events.length;
+    for (const e of events) {
+      version += 1;
+      state = evolveTable(state, e, version);
+      this.onRecorded(e);
+    }
+    if (state) this.states.set(identifier, state);
+    return state;
+  }
+}

@@ -1,0 +1,51 @@
+import { FlinkValidationError } from '../flink/index.ts';
+
+/** Option read for a refresh's timeout (freshet's own key; Flink has no per-job timeout option). */
+export const TIMEOUT_OPTION = 'freshet.refresh.timeout';
+/** Flink's keys whose value becomes DuckDB's `threads` (the first one set wins, in this order). */
+export const PARALLELISM_OPTIONS = ['table.exec.resource.default-parallelism', 'parallelism.default'] as const;
+
+export interface RefreshResources {
+  threads: number | null;
+  timeoutMs: number | null;
+}
+
+const UNIT_MS: Record<string, number> = {
+  '': 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
+  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+  min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000, m: 60_000,
+  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
+  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+};
+
+/**
+ * What an execution config means for DuckDB: parallelism → threads (Flink's -1 means "default": unset), and
+ * `freshet.refresh.timeout` (Flink duration syntax: `90 s`, `5 min`, or milliseconds) → a timeout. Every other key
+ * is only recorded with the operation.
+ */
+export function resourcesOf(config: Readonly<Record<string, string>>): RefreshResources {
+  let threads: number | null = null;
+  for (const key of PARALLELISM_OPTIONS) {
+    const raw = config[key];
+    if (raw === undefined) continue;
+    const n = Number(raw.trim());
+    if (!Number.isInteger(n) || (n < 1 && n !== -1)) {
+      throw new FlinkValidationError(`Could not parse value '${raw}' for key '${key}': expected a positive integer (or -1 for the default).`);
+    }
+    threads = n === -1 ? null : n;
+    break;
+  }
+  const rawTimeout = config[TIMEOUT_OPTION];
+  let timeoutMs: number | null = null;
+  if (rawTimeout !== undefined) {
+    const m = /^\s*(\d+)\s*([a-zA-Z]*)\s*$/.exec(rawTimeout);
+    const factor = m ? UNIT_MS[(m[2] ?? '').toLowerCase()] : undefined;
+    if (!m || factor === undefined || Number(m[1]) === 0) {
+      throw new FlinkValidationError(
+        `Could not parse value '${rawTimeout}' for key '${TIMEOUT_OPTION}': expected a positive duration such as '90 s', '5 min' or '1 h'.`,
+      );
+    }
+    timeoutMs = Number(m[1]) * factor;
+  }
+  return { threads, timeoutMs };
+}

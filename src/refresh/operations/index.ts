@@ -1,0 +1,27 @@
+/**
+ * Refresh operations: Flink's operation lifecycle (the machine lives in src/machines/operation), recorded as
+ * events in one stream per operation (`operation-<handle>`), plus what an execution config means for DuckDB and
+ * the retry backoff.
+ */
+export {
+  OPERATION_EVENT_TYPES,
+  OPERATION_STREAM_PREFIX,
+  asOperationEvent,
+  operationStreamName,
+  type Disposition,
+  type OperationEvent,
+  type OperationEventType,
+  type OperationHandle,
+  type RefreshKind,
+  type RefreshSubmittedData,
+} from './events.ts';
+export { evolveOperation, type OperationState } from './state.ts';
+export { OperationLog, type RecordContext } from './operation-log.ts';
+export { PARALLELISM_OPTIONS, TIMEOUT_OPTION, resourcesOf, type RefreshResources } from './execution-config.ts';
+export { DEFAULT_RETRY, checkRetryPolicy, retryDelayMs, type RetryPolicy } from './backoff.ts';
+export {
+  IllegalOperationTransitionError,
+  OPERATION_STATUSES,
+  isTerminalStatus,
+  type OperationStatus,
+} from '../../machines/operation/index.ts';
