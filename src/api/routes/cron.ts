@@ -1,0 +1,35 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FreshetRuntime } from '../../runtime/index.ts';
+import { nextFireTimes } from '../../scheduling/index.ts';
+import { errorResponses } from '../schemas/common.ts';
+
+/** Preview a Quartz cron expression: its next fire times in a zone, or 400 with what is wrong with it. */
+export function cronRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/cron/preview',
+      {
+        schema: {
+          tags: ['cron'],
+          summary: 'Next fire times of a cron expression',
+          querystring: Type.Object({
+            expression: Type.String({ minLength: 1, description: "Quartz cron, e.g. '0 0/5 * * * ?'." }),
+            timeZone: Type.Optional(Type.String({ minLength: 1, description: 'IANA zone; default the server zone.' })),
+            after: Type.Optional(Type.String({ minLength: 1, description: 'Exclusive ISO instant (or wall time in the zone); default now.' })),
+            count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 5 })),
+          }),
+          response: { 200: Type.Object({ fireTimes: Type.Array(Type.String()) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const times = nextFireTimes(q.expression, {
+          after: q.after ?? new Date(runtime.clock.now()),
+          timeZone: q.timeZone ?? runtime.config.timeZone,
+          count: q.count ?? 5,
+        });
+        return { fireTimes: times.map((t) => t.toISOString()) };
+      },
+    );
+  };
+}

@@ -1,0 +1,155 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FreshetRuntime } from '../../runtime/index.ts';
+import { commandContext } from '../auth.ts';
+import { ApiRequestError } from '../errors.ts';
+import { emptyBody, parseInstant } from '../params.ts';
+import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
+import { HistoryEntry, MisfirePolicy, Occurrence, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: 'workflowId (UUID-shaped).' }) });
+const ReasonBody = Type.Object({ reason: Reason });
+const tags = ['workflows'];
+const DAY_MS = 86_400_000;
+
+/** freshet's own workflow API: read models, audit history, the occurrence ledger, and commands by id. */
+export function workflowRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
+  const { scheduler, clock } = runtime;
+  const queries = scheduler.queries;
+  const ok = { 200: WorkflowInfo, ...errorResponses };
+  return async (app) => {
+    app.get(
+      '/workflows',
+      {
+        schema: {
+          tags,
+          summary: 'List workflows',
+          querystring: Type.Object({
+            status: Type.Optional(WorkflowStatus),
+            table: Type.Optional(Type.String({ minLength: 1, description: 'Table identifier, with or without backticks.' })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          }),
+          response: { 200: WorkflowPage, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { status, table, offset = 0, limit = 100 } = request.query;
+        const page = queries.list({ ...(status ? { status } : {}), ...(table ? { table } : {}), offset, limit });
+        return { items: page.items, total: page.total, offset, limit };
+      },
+    );
+
+    app.get(
+      '/workflows/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a workflow, now or as it stood at an instant',
+          params: IdParams,
+          querystring: Type.Object({ asOf: Type.Optional(Type.String({ description: 'ISO-8601 instant, e.g. 2026-03-08T01:30:00Z.' })) }),
+          response: ok,
+        },
+      },
+      async (request) => {
+        const { asOf } = request.query;
+        return asOf === undefined ? queries.get(request.params.id) : queries.asOf(request.params.id, parseInstant(asOf, 'asOf'));
+      },
+    );
+
+    app.get(
+      '/workflows/:id/history',
+      { schema: { tags, summary: 'Every event of the workflow, with actor, reason and time', params: IdParams, response: { 200: Type.Object({ events: Type.Array(HistoryEntry) }), ...errorResponses } } },
+      async (request) => ({ events: await queries.history(request.params.id) }),
+    );
+
+    app.get(
+      '/workflows/:id/occurrences',
+      {
+        schema: {
+          tags,
+          summary: 'The occurrence ledger: each nominal fire time and its outcome',
+          params: IdParams,
+          querystring: Type.Object({
+            from: Type.Optional(Type.String({ description: 'ISO instant, inclusive; default 24 h before `to`.' })),
+            to: Type.Optional(Type.String({ description: 'ISO instant, inclusive; default now.' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+          }),
+          response: { 200: Type.Object({ occurrences: Type.Array(Occurrence) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const to = q.to === undefined ? clock.now() : parseInstant(q.to, 'to');
+        const from = q.from === undefined ? to - DAY_MS : parseInstant(q.from, 'from');
+        if (from > to) throw new ApiRequestError('invalid', `from (${q.from}) must not be after to (${new Date(to).toISOString()}).`);
+        return { occurrences: await queries.occurrences(request.params.id, { from, to, limit: q.limit ?? 1000 }) };
+      },
+    );
+
+    app.patch(
+      '/workflows/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change the schedule: cron, time zone, misfire policy, catch-up window',
+          params: IdParams,
+          body: Type.Object({
+            cronExpression: Type.Optional(Type.String({ minLength: 1 })),
+            timeZone: Type.Optional(Type.String({ minLength: 1 })),
+            misfirePolicy: Type.Optional(MisfirePolicy),
+            catchUpWindowMs: Type.Optional(Type.Integer({ minimum: 0 })),
+            reason: Reason,
+          }),
+          response: ok,
+        },
+      },
+      async (request) => {
+        const { reason, ...change } = request.body;
+        if (Object.keys(change).length === 0) {
+          throw new ApiRequestError('invalid', 'Nothing to change: send at least one of cronExpression, timeZone, misfirePolicy, catchUpWindowMs.');
+        }
+        queries.get(request.params.id);
+        await scheduler.modifyWorkflow(request.params.id, change, commandContext(request, reason));
+        return queries.get(request.params.id);
+      },
+    );
+
+    app.post(
+      '/workflows/:id/suspend',
+      { schema: { tags, summary: 'Suspend', params: IdParams, body: ReasonBody, response: ok }, preValidation: emptyBody },
+      async (request) => {
+        await scheduler.suspendWorkflow(request.params.id, commandContext(request, request.body.reason));
+        return queries.get(request.params.id);
+      },
+    );
+
+    app.post(
+      '/workflows/:id/resume',
+      { schema: { tags, summary: 'Resume (optionally with new dynamic options)', params: IdParams, body: Type.Object({ reason: Reason, dynamicOptions: Type.Optional(StringMap) }), response: ok }, preValidation: emptyBody },
+      async (request) => {
+        const { reason, dynamicOptions } = request.body;
+        await scheduler.resumeWorkflow(request.params.id, dynamicOptions, commandContext(request, reason));
+        return queries.get(request.params.id);
+      },
+    );
+
+    app.post(
+      '/workflows/:id/trigger',
+      { schema: { tags, summary: 'Fire once now, outside the schedule', params: IdParams, body: ReasonBody, response: { 202: WorkflowInfo, ...errorResponses } }, preValidation: emptyBody },
+      async (request, reply) => {
+        await scheduler.triggerWorkflow(request.params.id, commandContext(request, request.body.reason));
+        return reply.code(202).send(queries.get(request.params.id));
+      },
+    );
+
+    app.delete(
+      '/workflows/:id',
+      { schema: { tags, summary: 'Delete (the history stays readable)', params: IdParams, body: ReasonBody, response: ok }, preValidation: emptyBody },
+      async (request) => {
+        queries.get(request.params.id); // unlike Flink's idempotent delete, an unknown id here is a 404
+        await scheduler.deleteWorkflow(request.params.id, commandContext(request, request.body.reason));
+        return queries.get(request.params.id);
+      },
+    );
+  };
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FreshetRuntime } from '../runtime/index.ts';
+import { authPlugin } from './auth.ts';
+import { registerDocs } from './docs.ts';
+import { type Classifier, classify, toHttp } from './errors.ts';
+import { FreshetMetrics } from './metrics/freshet-metrics.ts';
+import { cronRoutes } from './routes/cron.ts';
+import { eventRoutes } from './routes/events.ts';
+import { flinkWorkflowRoutes } from './routes/flink-workflow.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+import { type SseOptions, SseStreams } from './sse.ts';
+
+export interface BuildServerOptions {
+  runtime: FreshetRuntime;
+  /** Bearer token required on every route but /healthz and /readyz (FRESHET_TOKEN). */
+  token?: string;
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+  sse?: Partial<SseOptions>;
+}
+
+
+const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 8 * 1024 * 1024, retryMs: 2_000 };
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** A client's X-Request-Id becomes the correlation id of the events its command appends. */
+const requestId = (req: IncomingMessage): string => {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+};
+
+/**
+ * Builds freshet's HTTP API over a running runtime. Never listens (tests use `inject`; startServer listens).
+ * Every route declares its request and response schemas; every error goes through the one handler below.
+ */
+export function buildServer(options: BuildServerOptions): FastifyInstance {
+  const { runtime } = options;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    genReqId: requestId,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const streams = new SseStreams();
+  const metrics = new FreshetMetrics({ store: runtime.store, projectionPosition: () => runtime.scheduler.projection.position, sseStreams: () => streams.size });
+  const classifiers: Classifier[] = [];
+  let closing = false;
+
+  // `Content-Type: application/json` with an empty body reads as no body (curl -X POST -H … without -d).
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') done(null, undefined);
+    else json(request, text, done);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = classify(error, classifiers);
+    if (failure) {
+      if (failure.kind === 'unauthorized') void reply.header('www-authenticate', 'Bearer realm="freshet"');
+      return reply.code(toHttp(failure.kind)).send({ errors: [failure.message] });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ errors: [`Internal server error (request ${request.id}); the server log has the details.`] });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    return reply.code(404).send({ errors: [`No route ${request.method} ${path.slice(0, 200)}; the API is described at /docs.`] });
+  });
+
+  app.addHook('onReady', async () => metrics.start());
+  app.addHook('preClose', async () => {
+    closing = true;
+    streams.endAll();
+  });
+  app.addHook('onClose', async () => metrics.stop());
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  app.register(authPlugin, { ...(options.token ? { token: options.token } : {}) });
+  registerDocs(app, options.token !== undefined);
+  app.register(healthRoutes(runtime, () => closing));
+  app.register(metricsRoutes(metrics));
+  app.register(flinkWorkflowRoutes(runtime), { prefix: '/v3' });
+  app.register(workflowRoutes(runtime), { prefix: '/v1' });
+  app.register(cronRoutes(runtime), { prefix: '/v1' });
+  app.register(eventRoutes(runtime, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
+  return app;
+}
