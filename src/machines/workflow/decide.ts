@@ -73,6 +73,10 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'TriggerWorkflow': {
       if (!exists(state)) throw missing('trigger', state, key);
+      if (state.status === 'suspended') {
+        // A suspended workflow never fires; a one-time refresh of the table is the manager's job, not the schedule's.
+        throw new WorkflowError('WORKFLOW_NOT_ACTIVE', `Materialized table ${state.def.tableIdentifier} refresh workflow is suspended: resume it before triggering it, or refresh the table once with ALTER MATERIALIZED TABLE ... REFRESH.`);
+      }
       return [{ type: 'FireClaimed', data: { nominalTime: command.now, claimedAt: command.now, engineId: command.engineId, manual: true } }];
     }
     case 'DeleteWorkflow': {
