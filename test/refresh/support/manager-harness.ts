@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { createMemoryEventStore, createSqliteEventStore, type EventStore } from '../../../src/events/index.ts';
+import { deferredRefreshTrigger, MaterializedTableManager, type ManagerOptions } from '../../../src/refresh/manager/index.ts';
+import { createDuckDbWarehouse, warehouseFile, type WarehouseExecutor } from '../../../src/refresh/warehouse/index.ts';
+import { EmbeddedWorkflowScheduler } from '../../../src/workflow-scheduler/index.ts';
+
+/** Timers and Date are virtual; setImmediate stays real so DuckDB's and the stores' plumbing keep moving. */
+export const FAKE = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] } as const;
+
+export interface Harness {
+  dir: string;
+  store: EventStore;
+  warehouse: WarehouseExecutor;
+  scheduler: EmbeddedWorkflowScheduler;
+  manager: MaterializedTableManager;
+  errors: unknown[];
+  /** Stops manager and scheduler (not the store or warehouse). */
+  stop(): Promise<void>;
+  /** Another manager + scheduler over the same store and warehouse: a restarted process. */
+  restart(overrides?: Partial<ManagerOptions>): Promise<Harness>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions extends Partial<Omit<ManagerOptions, 'store' | 'warehouse' | 'scheduler'>> {
+  storeKind?: 'memory' | 'sqlite';
+  warehouse?: WarehouseExecutor;
+}
+
+export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'freshet-mgr-'));
+  const store = options.storeKind === 'sqlite' ? createSqliteEventStore({ path: join(dir, 'events.db'), durability: 'relaxed' }) : createMemoryEventStore();
+  const warehouse = options.warehouse ?? createDuckDbWarehouse();
+  await warehouse.open({ path: warehouseFile(dir) });
+  return build(dir, store, warehouse, options);
+}
+
+async function build(dir: string, store: EventStore, warehouse: WarehouseExecutor, options: HarnessOptions): Promise<Harness> {
+  const errors: unknown[] = [];
+  const deferred = deferredRefreshTrigger();
+  const scheduler = new EmbeddedWorkflowScheduler({ store, trigger: deferred.trigger, defaults: { timeZone: options.timeZone ?? 'UTC' }, engine: { onError: (e) => errors.push(e) } });
+  const { storeKind: _k, warehouse: _w, ...rest } = options;
+  const manager = new MaterializedTableManager({ timeZone: 'UTC', ...rest, store, warehouse, scheduler, onError: (e) => errors.push(e) });
+  deferred.bind(manager.asRefreshTrigger());
+  await manager.start();
+  await scheduler.open();
+  const h: Harness = {
+    dir,
+    store,
+    warehouse,
+    scheduler,
+    manager,
+    errors,
+    async stop() {
+      await scheduler.close();
+      await manager.stop();
+    },
+    async restart(overrides = {}) {
+      return build(dir, store, warehouse, { ...options, ...overrides, warehouse });
+    },
+    async close() {
+      await h.stop().catch(() => undefined);
+      await warehouse.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** Lets the event loop drain (real setImmediate), so DuckDB and appends can progress between virtual ticks. */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** Advances virtual time in steps, letting real async work (DuckDB) finish in between. */
+export async function advance(ms: number, stepMs = 1_000): Promise<void> {
+  for (let left = ms; left > 0; left -= stepMs) {
+    await vi.advanceTimersByTimeAsync(Math.min(stepMs, left));
+    await settle();
+  }
+}
