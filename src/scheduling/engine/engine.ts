@@ -16,7 +16,8 @@ import {
 import { type CommandMeta, type Handled, handleCommand } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from './stream-state.ts';
-import { timerAt } from './timer-at.ts';
+import { MAX_WAIT_MS, timerAt } from './timer-at.ts';
+import { TimerWheel } from './timer-wheel.ts';
 import { formatScheduleTime } from './format-time.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
@@ -55,6 +56,8 @@ export class WorkflowEngine {
   private readonly system: AnyActorRef;
   private subscription?: Subscription;
   private running = false;
+  /** All of this engine's timers: one Node timer per distinct due millisecond. */
+  private readonly wheel = new TimerWheel();
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -206,7 +209,7 @@ export class WorkflowEngine {
     const foreign = live.state.pending.filter((p) => p.by !== this.engineId).map((p) => p.t + this.threshold + 1);
     const wakeAt = Math.min(next === null ? Infinity : next - this.lead, ...foreign);
     if (wakeAt === Infinity) return; // the schedule has ended
-    live.claimTimer = timerAt(wakeAt, this.clock).subscribe(() => {
+    live.claimTimer = timerAt(wakeAt, this.clock, MAX_WAIT_MS, this.wheel).subscribe(() => {
       live.claimTimer = undefined;
       this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
     });
@@ -254,7 +257,7 @@ export class WorkflowEngine {
     for (const { t } of mine) {
       if (live.fireTimers?.has(t)) continue;
       live.fireTimers ??= new Map();
-      const sub = timerAt(t, this.clock).subscribe(() => this.fire(live.id, t));
+      const sub = timerAt(t, this.clock, MAX_WAIT_MS, this.wheel).subscribe(() => this.fire(live.id, t));
       if (!sub.closed) live.fireTimers.set(t, sub);
     }
     if (live.fireTimers?.size === 0) live.fireTimers = undefined;
