@@ -1,4 +1,16 @@
-// The events folder's public face: the store port, its errors, and the adapters behind it.
+/**
+ * The events folder's public face: the store port, its errors, the shared rules every adapter applies, and the
+ * adapters behind the port.
+ *
+ * Decisions every adapter follows (and test/events/contract.ts checks):
+ * - Appending an empty list checks the expected version and appends nothing; it answers the stream's version
+ *   and the position of its last event (0 when the stream does not exist).
+ * - Idempotent retries: an append whose ids (all given by the caller) already sit where the append would have
+ *   put them is a no-op answering the original result; see retrySliceStart in expected-version.ts.
+ * - Input is checked before anything is stored (validation.ts): a bad stream name, event, id (must be a UUID),
+ *   option or non-JSON data fails with EventStoreArgumentError. Data is stored as JSON and read back as JSON.
+ * - Positions are strictly increasing in log order; memory and SQLite number them 1, 2, 3…, EventStoreDB not.
+ */
 export type * from './types.ts';
 export * from './errors.ts';
 export { EventStoreArgumentError } from './argument-error.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteEventStore, StoreUnavailableError, VersionConflictError, type RecordedEvent } from '../../src/events/index.ts';
+import { createSqliteEventStore, EventStoreArgumentError, StoreUnavailableError, VersionConflictError, type RecordedEvent } from '../../src/events/index.ts';
 import { collect, ev } from './contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'freshet-sqlite-appends-'));
@@ -65,6 +65,19 @@ describe('sqlite event store: group commit', () => {
 });
 
 describe('sqlite event store: lifecycle', () => {
+  it('refuses bad options with a message saying what to fix', () => {
+    expect(() => createSqliteEventStore({ path: '' })).toThrow(EventStoreArgumentError);
+    expect(() => createSqliteEventStore({ path: ':memory:' })).toThrow(/createMemoryEventStore/);
+    expect(() => createSqliteEventStore({ path: newPath(), durability: 'fast' as 'relaxed' })).toThrow(/durability must be 'durable' or 'relaxed'/);
+    expect(() => createSqliteEventStore({ path: newPath(), pollIntervalMs: 0 })).toThrow(/pollIntervalMs/);
+  });
+
+  it('fails with StoreUnavailableError naming the path when the file cannot be opened', () => {
+    const path = join(dir, 'missing-directory', 'store.db');
+    expect(() => createSqliteEventStore({ path })).toThrow(StoreUnavailableError);
+    expect(() => createSqliteEventStore({ path })).toThrow(path);
+  });
+
   it('starts empty and stamps recordedAt from the injected clock', async () => {
     const store = createSqliteEventStore({ path: newPath(), clock: { now: () => T0 } });
     expect(await store.headPosition()).toBe(0);

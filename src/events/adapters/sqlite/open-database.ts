@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Sqlite, { type Database } from 'better-sqlite3';
-import { StoreCorruptedError } from '../../errors.ts';
+import { dirname } from 'node:path';
+import { StoreCorruptedError, StoreUnavailableError } from '../../errors.ts';
 import { mapSqliteError } from './errors.ts';
 import { schemaSql } from './statements.ts';
 
@@ -76,6 +77,9 @@ function checkOrCreateSchema(db: Database, path: string): void {
 /** Opens (or creates) the store's file: WAL, fsync per commit when durable, verified before use. */
 export function openDatabase(options: OpenOptions): Database {
   const { path } = options;
+  if (!existsSync(dirname(path))) {
+    throw new StoreUnavailableError(`Cannot open event store file ${path}: its directory ${dirname(path)} does not exist (create it first).`);
+  }
   checkFileHeader(path);
   let db: Database | undefined;
   try {

@@ -1,5 +1,6 @@
 import { throwError, type Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../../clock/index.ts';
+import { EventStoreArgumentError } from '../../argument-error.ts';
 import { StoreUnavailableError, StreamNotFoundError } from '../../errors.ts';
 import { normalizeFilter, type NormalizedFilter } from '../../filter.ts';
 import { LiveLog, type LogPage } from '../../live-log.ts';
@@ -32,13 +33,15 @@ export interface SqliteEventStoreOptions {
  * concurrency check runs inside the write transaction, so several processes may share the file.
  */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  const { path } = options;
-  const db = openDatabase({
-    path,
-    durability: options.durability ?? 'durable',
-    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
-    checkIntegrity: options.checkIntegrity ?? true,
-  });
+  const { path, durability = 'durable', pollIntervalMs = 50, busyTimeoutMs = 5_000 } = options;
+  if (typeof path !== 'string' || path.length === 0 || path === ':memory:') {
+    throw new EventStoreArgumentError(`path must name a file for the SQLite event store (use createMemoryEventStore for a throwaway store), got ${String(path)}.`);
+  }
+  if (durability !== 'durable' && durability !== 'relaxed') throw new EventStoreArgumentError(`durability must be 'durable' or 'relaxed', got ${String(durability)}.`);
+  for (const [name, value] of [['pollIntervalMs', pollIntervalMs], ['busyTimeoutMs', busyTimeoutMs]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new EventStoreArgumentError(`${name} must be a whole number of milliseconds >= 1, got ${String(value)}.`);
+  }
+  const db = openDatabase({ path, durability, busyTimeoutMs, checkIntegrity: options.checkIntegrity ?? true });
   const statements = prepareStatements(db);
   let closed = false;
 
@@ -72,7 +75,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       throw mapSqliteError(error, path, 'reading for a subscription');
     }
   });
-  const poller = new HeadPoller(options.pollIntervalMs ?? 50, headPosition, () => live.notify(), (error) =>
+  const poller = new HeadPoller(pollIntervalMs, headPosition, () => live.notify(), (error) =>
     live.endAll(new StoreUnavailableError(`Watching ${path} for appends by other processes failed: ${error.message}`, { cause: error })),
   );
   const appender = new GroupCommit(statements, options.clock ?? systemClock, path, () => {
