@@ -36,44 +36,31 @@ export class GroupCommit {
     private readonly statements: Statements,
     private readonly clock: Clock,
     private readonly path: string,
-    private readonly onCommitted: () => void,
+    /** Told the newest position after each commit that wrote events (must not throw). */
+    private readonly onCommitted: (head: number) => void,
   ) {}
-
-  get pending(): number {
-    return this.queue.length;
-  }
 
   enqueue(request: PreparedAppend): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       if (this.queue.length >= MAX_BATCH) {
-        this.writeBatch(this.take());
+        this.flush();
       } else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flushSome());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
       }
     });
   }
 
-  /** Writes everything queued, now (used by close). */
-  flushAll(): void {
-    while (this.queue.length > 0) this.writeBatch(this.take());
-  }
-
-  private flushSome(): void {
-    this.scheduled = false;
+  /** Writes everything queued, now (close uses it). */
+  flush(): void {
     if (this.queue.length === 0) return;
-    this.writeBatch(this.take());
-    if (this.queue.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flushSome());
-    }
-  }
-
-  private take(): Pending[] {
-    const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
-    this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
-    return batch;
+    const batch = this.queue;
+    this.queue = [];
+    this.writeBatch(batch);
   }
 
   private writeBatch(batch: Pending[]): void {
@@ -81,6 +68,7 @@ export class GroupCommit {
     const recordedAt = new Date(this.clock.now()).toISOString();
     const versions = new Map<string, number>();
     const outcomes: (AppendResult | Error)[] = [];
+    let head = 0;
     try {
       begin.run();
       for (const pending of batch) outcomes.push(this.applyOne(pending.request, versions, recordedAt));
@@ -102,10 +90,14 @@ export class GroupCommit {
     }
     batch.forEach((pending, index) => {
       const outcome = outcomes[index]!;
-      if (outcome instanceof Error) pending.reject(outcome);
-      else pending.resolve(outcome);
+      if (outcome instanceof Error) {
+        pending.reject(outcome);
+      } else {
+        pending.resolve(outcome);
+        head = Math.max(head, outcome.position);
+      }
     });
-    this.onCommitted();
+    if (head > 0) this.onCommitted(head);
   }
 
   /** Inside the write transaction: `versions` holds the streams this batch already wrote. */

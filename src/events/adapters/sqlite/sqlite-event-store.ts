@@ -78,8 +78,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const poller = new HeadPoller(pollIntervalMs, headPosition, () => live.notify(), (error) =>
     live.endAll(new StoreUnavailableError(`Watching ${path} for appends by other processes failed: ${error.message}`, { cause: error })),
   );
-  const appender = new GroupCommit(statements, options.clock ?? systemClock, path, () => {
-    poller.seen(headPosition());
+  const appender = new GroupCommit(statements, options.clock ?? systemClock, path, (head) => {
+    poller.seen(head);
     live.notify();
   });
 
@@ -126,7 +126,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       if (closed) return Promise.resolve();
       closed = true;
       try {
-        appender.flushAll();
+        appender.flush();
       } finally {
         poller.watch(false);
         live.endAll();
