@@ -16,6 +16,7 @@ export function registerDocs(app: FastifyInstance, withToken: boolean): void {
       ...(withToken ? { security: [{ bearer: [] }] } : {}),
       tags: [
         { name: 'flink', description: 'Flink SQL Gateway compatible (/v3)' },
+        { name: 'tables', description: 'Statements, materialized tables, refresh operations (/v1)' },
         { name: 'workflows', description: 'Refresh workflows (/v1)' },
         { name: 'events', description: 'The event log (/v1)' },
         { name: 'cron', description: 'Cron tools (/v1)' },

@@ -1,6 +1,17 @@
 import { EventStoreArgumentError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../events/index.ts';
 import { WorkflowError, type WorkflowErrorCode } from '../machines/index.ts';
+import {
+  FlinkExecutionError,
+  FlinkSyntaxError,
+  FlinkValidationError,
+  IllegalOperationTransitionError,
+  QueryCancelledError,
+  TableNotFoundError,
+  WarehouseClosedError,
+  WarehouseError,
+} from '../refresh/index.ts';
 import { CronExpressionError } from '../scheduling/index.ts';
+import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
 export type FailureKind = 'invalid' | 'unauthorized' | 'not-found' | 'conflict' | 'too-large' | 'unsupported' | 'unavailable';
@@ -30,14 +41,11 @@ const WORKFLOW_KINDS: Record<WorkflowErrorCode, FailureKind> = {
   INVALID_WORKFLOW_ARGUMENT: 'invalid',
 };
 
-/** Extra catalog entries contributed by other capabilities (the materialized-table manager). */
-export type Classifier = (error: unknown) => Failure | undefined;
-
 /**
  * The one error catalog: a domain error keeps its own message (Flink's wording where Flink has one) and gets a
  * kind; anything not listed here is a bug or an outage and is answered generically by the error handler.
  */
-export function classify(error: unknown, extra: readonly Classifier[] = []): Failure | undefined {
+export function classify(error: unknown): Failure | undefined {
   if (error instanceof ApiRequestError) return { kind: error.kind, message: error.message };
   if (error instanceof WorkflowError) return { kind: WORKFLOW_KINDS[error.code], message: error.message };
   if (error instanceof CronExpressionError) return { kind: 'invalid', message: error.message };
@@ -45,12 +53,22 @@ export function classify(error: unknown, extra: readonly Classifier[] = []): Fai
   if (error instanceof VersionConflictError) return { kind: 'conflict', message: `${error.message} Another change landed first; read the workflow again and retry.` };
   if (error instanceof StreamNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof StoreUnavailableError) return { kind: 'unavailable', message: error.message };
-  for (const c of extra) {
-    const failure = c(error);
-    if (failure) return failure;
-  }
+  if (error instanceof SessionNotFoundError || error instanceof OperationNotFoundError) return { kind: 'not-found', message: error.message };
+  if (error instanceof StatementFailedError || error instanceof TokenOutOfRangeError) return { kind: 'invalid', message: error.message };
+  if (error instanceof IllegalOperationTransitionError) return { kind: 'conflict', message: error.message };
+  if (error instanceof FlinkValidationError) return { kind: MISSING.test(error.message) ? 'not-found' : CONFLICT.test(error.message) ? 'conflict' : 'invalid', message: error.message };
+  if (error instanceof FlinkSyntaxError || error instanceof FlinkExecutionError) return { kind: 'invalid', message: error.message };
+  if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
+  if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
+  if (error instanceof QueryCancelledError) return { kind: 'conflict', message: error.message };
+  // Anything else DuckDB raised is about the statement the user sent (syntax, binder, constraint): DuckDB's text.
+  if (error instanceof WarehouseError) return { kind: 'invalid', message: error.message };
   return fastifyFailure(error);
 }
+
+// Flink words "no such table / operation" as a ValidationException; over HTTP that is a 404.
+const MISSING = /^(Cannot find table '|Materialized table with identifier .* does not exist\.|Can not find the submitted operation)/;
+const CONFLICT = /(refresh workflow has been (suspended|resumed)|is being initialized and does not support|is initializing, skip the drop operation)/;
 
 const STATUS: Record<FailureKind, number> = {
   invalid: 400,

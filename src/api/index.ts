@@ -2,4 +2,4 @@
 export { buildServer, type BuildServerOptions } from './server.ts';
 export { startServer, isLoopbackHost, InsecureBindError, type StartServerOptions, type RunningServer } from './start.ts';
 export { actorOfToken, ANONYMOUS, REASON_HEADER } from './auth.ts';
-export { ApiRequestError, classify, toHttp, type Classifier, type Failure, type FailureKind } from './errors.ts';
+export { ApiRequestError, classify, toHttp, type Failure, type FailureKind } from './errors.ts';

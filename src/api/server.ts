@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
-import { type Classifier, classify, toHttp } from './errors.ts';
+import { classify, toHttp } from './errors.ts';
 import { FreshetMetrics } from './metrics/freshet-metrics.ts';
 import { cronRoutes } from './routes/cron.ts';
 import { eventRoutes } from './routes/events.ts';
+import { flinkSessionRoutes } from './routes/flink-sessions.ts';
 import { flinkWorkflowRoutes } from './routes/flink-workflow.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { tableRoutes } from './routes/tables.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
 
 export interface BuildServerOptions {
@@ -23,6 +27,8 @@ export interface BuildServerOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   sse?: Partial<SseOptions>;
+  /** The materialized-table manager: enables /v1 statements, tables and operations and Flink's /v3 sessions. */
+  tables?: MaterializedTableManager;
 }
 
 
@@ -51,7 +57,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   const streams = new SseStreams();
   const metrics = new FreshetMetrics({ store: runtime.store, projectionPosition: () => runtime.scheduler.projection.position, sseStreams: () => streams.size });
-  const classifiers: Classifier[] = [];
   let closing = false;
 
   // `Content-Type: application/json` with an empty body reads as no body (curl -X POST -H … without -d).
@@ -64,7 +69,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const failure = classify(error, classifiers);
+    const failure = classify(error);
     if (failure) {
       if (failure.kind === 'unauthorized') void reply.header('www-authenticate', 'Bearer realm="freshet"');
       return reply.code(toHttp(failure.kind)).send({ errors: [failure.message] });
@@ -95,5 +100,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(workflowRoutes(runtime), { prefix: '/v1' });
   app.register(cronRoutes(runtime), { prefix: '/v1' });
   app.register(eventRoutes(runtime, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
+  const tables = options.tables;
+  if (tables) {
+    app.register(flinkSessionRoutes(tables, new SessionRegistry(runtime.clock)), { prefix: '/v3' });
+    app.register(tableRoutes(tables), { prefix: '/v1' });
+  }
   return app;
 }
