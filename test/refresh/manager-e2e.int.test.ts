@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rebuildRefreshViews } from '../../src/refresh/manager/index.ts';
-import { advance, FAKE, type Harness, openHarness } from './support/manager-harness.ts';
+import { advance, FAKE, type Harness, openHarness } from './manager-harness.ts';
 
 let h: Harness;
 const T0 = Date.parse('2024-01-01T23:59:00Z');

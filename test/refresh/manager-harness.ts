@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { createMemoryEventStore, createSqliteEventStore, type EventStore } from '../../../src/events/index.ts';
-import { deferredRefreshTrigger, MaterializedTableManager, type ManagerOptions } from '../../../src/refresh/manager/index.ts';
-import { createDuckDbWarehouse, warehouseFile, type WarehouseExecutor } from '../../../src/refresh/warehouse/index.ts';
-import { EmbeddedWorkflowScheduler } from '../../../src/workflow-scheduler/index.ts';
+import { createMemoryEventStore, createSqliteEventStore, type EventStore } from '../../src/events/index.ts';
+import { deferredRefreshTrigger, MaterializedTableManager, type ManagerOptions } from '../../src/refresh/manager/index.ts';
+import { createDuckDbWarehouse, warehouseFile, type WarehouseExecutor } from '../../src/refresh/warehouse/index.ts';
+import { EmbeddedWorkflowScheduler } from '../../src/workflow-scheduler/index.ts';
 
 /** Timers and Date are virtual; setImmediate stays real so DuckDB's and the stores' plumbing keep moving. */
-export const FAKE = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] } as const;
+export const FAKE: Parameters<typeof vi.useFakeTimers>[0] = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] };
 
 export interface Harness {
   dir: string;
@@ -20,7 +20,7 @@ export interface Harness {
   /** Stops manager and scheduler (not the store or warehouse). */
   stop(): Promise<void>;
   /** Another manager + scheduler over the same store and warehouse: a restarted process. */
-  restart(overrides?: Partial<ManagerOptions>): Promise<Harness>;
+  restart(overrides?: HarnessOptions): Promise<Harness>;
   close(): Promise<void>;
 }
 
@@ -58,7 +58,8 @@ async function build(dir: string, store: EventStore, warehouse: WarehouseExecuto
       await manager.stop();
     },
     async restart(overrides = {}) {
-      return build(dir, store, warehouse, { ...options, ...overrides, warehouse });
+      const next = overrides.warehouse ?? warehouse;
+      return build(dir, store, next, { ...options, ...overrides, warehouse: next });
     },
     async close() {
       await h.stop().catch(() => undefined);
@@ -81,4 +82,47 @@ export async function advance(ms: number, stepMs = 1_000): Promise<void> {
     await vi.advanceTimersByTimeAsync(Math.min(stepMs, left));
     await settle();
   }
+}
+
+/** A warehouse whose refreshes wait for `release()` (or their abort signal) before running: overlaps on demand. */
+export function gated(inner: WarehouseExecutor): WarehouseExecutor & { release(): void; waiting(): number } {
+  let open = false;
+  let waiters: (() => void)[] = [];
+  return {
+    ...inner,
+    open: (o) => inner.open(o),
+    close: () => inner.close(),
+    execute: (sql, o) => inner.execute(sql, o),
+    describeQuery: (q) => inner.describeQuery(q),
+    createTable: (id, c, o) => inner.createTable(id, c, o),
+    dropTable: (id, o) => inner.dropTable(id, o),
+    tableExists: (id) => inner.tableExists(id),
+    async refresh(request) {
+      if (!open) {
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          request.signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+      // As the manager does: an aborted request never reaches the warehouse (see the refresher).
+      if (request.signal?.aborted) throw new Error('aborted while gated');
+      return inner.refresh(request);
+    },
+    release() {
+      open = true;
+      const w = waiters;
+      waiters = [];
+      for (const r of w) r();
+    },
+    waiting: () => waiters.length,
+  };
+}
+
+/** Polls `check` between event-loop turns (no timers), failing after `turns`. */
+export async function until(check: () => Promise<boolean> | boolean, what = 'condition', turns = 5_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (await check()) return;
+    await settle(1);
+  }
+  throw new Error(`Timed out waiting for ${what}.`);
 }

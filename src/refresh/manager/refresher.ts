@@ -291,6 +291,8 @@ export class Refresher {
     if (!table) return { kind: 'failed', message: wrap(state.table, new Error('The materialized table no longer exists.')) };
     const d = table.definition;
     this.progress.set(state.operationHandle, 0);
+    // Never hand the warehouse an already-aborted signal: its refresh() would leak the table lock it queued for.
+    if (signal.aborted) return { kind: 'failed', message: 'The refresh was cancelled before it started.' };
     try {
       const result = await this.deps.warehouse.refresh({
         table: { catalog: d.catalog, database: d.database, table: d.table },
