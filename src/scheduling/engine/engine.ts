@@ -16,8 +16,9 @@ import {
 import { type CommandMeta, type Handled, handleCommand } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from './stream-state.ts';
-import { MAX_WAIT_MS, timerAt } from './timer-at.ts';
+import { MAX_WAIT_MS, scheduleAt } from './timer-at.ts';
 import { TimerWheel } from './timer-wheel.ts';
+import { internDefinition } from './intern.ts';
 import { formatScheduleTime } from './format-time.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
@@ -181,14 +182,15 @@ export class WorkflowEngine {
       return;
     }
     const was = live.state.status;
-    live.state = state;
+    live.state = state.def === live.state.def ? state : { ...state, def: internDefinition(state.def) };
     live.version = vs.version;
     if (was !== state.status) live.actor.send({ type: state.status === 'suspended' ? 'WorkflowSuspended' : 'WorkflowResumed' });
     else if (state.status === 'active' && (!events || events.some((e) => e.type !== 'OccurrenceFired'))) live.actor.send({ type: 'Rearm' });
     this.syncFireTimers(live);
   }
 
-  private adopt(id: string, state: WorkflowState, version: number): void {
+  private adopt(id: string, loaded: WorkflowState, version: number): void {
+    const state = { ...loaded, def: internDefinition(loaded.def) };
     const snapshot = this.machine.resolveState({ value: state.status, context: { workflowId: id } });
     const actor = createActor(this.machine, { snapshot, input: { workflowId: id }, parent: this.system });
     const live: LiveWorkflow = { id, state, version, actor };
@@ -209,10 +211,16 @@ export class WorkflowEngine {
     const foreign = live.state.pending.filter((p) => p.by !== this.engineId).map((p) => p.t + this.threshold + 1);
     const wakeAt = Math.min(next === null ? Infinity : next - this.lead, ...foreign);
     if (wakeAt === Infinity) return; // the schedule has ended
-    live.claimTimer = timerAt(wakeAt, this.clock, MAX_WAIT_MS, this.wheel).subscribe(() => {
-      live.claimTimer = undefined;
-      this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
-    });
+    live.claimTimer = scheduleAt(
+      wakeAt,
+      this.clock,
+      () => {
+        live.claimTimer = undefined;
+        this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
+      },
+      MAX_WAIT_MS,
+      this.wheel,
+    );
   }
 
   private disarm(id: string, fires = false): void {
@@ -257,7 +265,7 @@ export class WorkflowEngine {
     for (const { t } of mine) {
       if (live.fireTimers?.has(t)) continue;
       live.fireTimers ??= new Map();
-      const sub = timerAt(t, this.clock, MAX_WAIT_MS, this.wheel).subscribe(() => this.fire(live.id, t));
+      const sub = scheduleAt(t, this.clock, () => this.fire(live.id, t), MAX_WAIT_MS, this.wheel);
       if (!sub.closed) live.fireTimers.set(t, sub);
     }
     if (live.fireTimers?.size === 0) live.fireTimers = undefined;

@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Clock } from '../../clock/index.ts';
 
 /**
@@ -9,21 +9,37 @@ import type { Clock } from '../../clock/index.ts';
 export const MAX_WAIT_MS = 60_000;
 
 /**
- * Emits once, at the first wake at which `clock.now() >= dueMs`, then completes. One scheduler action per timer,
- * rescheduled in place (no nested subscriptions however long the wait), and never synchronous: a due time in the
- * past emits on the next turn of the event loop.
+ * Calls `onDue` at the first wake at which `clock.now() >= dueMs`. One RxJS scheduler action, rescheduled in place
+ * however long the wait; never synchronous (a due time in the past runs on a later turn). The returned
+ * subscription cancels it. This is the engine's per-workflow timer: it costs one action, not a subscriber chain.
  */
+export function scheduleAt(
+  dueMs: number,
+  clock: Clock,
+  onDue: (now: number) => void,
+  maxWaitMs: number = MAX_WAIT_MS,
+  scheduler: SchedulerLike = asyncScheduler,
+): Subscription {
+  const wait = (): number => Math.max(0, Math.min(dueMs - clock.now(), maxWaitMs));
+  return scheduler.schedule(function (this: SchedulerAction<undefined>) {
+    const now = clock.now();
+    if (now >= dueMs) onDue(now);
+    else this.schedule(undefined, wait());
+  }, wait());
+}
+
+/** The same wait as an RxJS stream: emits once, when `clock.now() >= dueMs`, then completes. */
 export function timerAt(dueMs: number, clock: Clock, maxWaitMs: number = MAX_WAIT_MS, scheduler: SchedulerLike = asyncScheduler): Observable<number> {
-  return new Observable<number>((subscriber) => {
-    const wait = (): number => Math.max(0, Math.min(dueMs - clock.now(), maxWaitMs));
-    return scheduler.schedule(function (this: SchedulerAction<undefined>) {
-      const now = clock.now();
-      if (now >= dueMs) {
+  return new Observable<number>((subscriber) =>
+    scheduleAt(
+      dueMs,
+      clock,
+      (now) => {
         subscriber.next(now);
         subscriber.complete();
-      } else {
-        this.schedule(undefined, wait());
-      }
-    }, wait());
-  });
+      },
+      maxWaitMs,
+      scheduler,
+    ),
+  );
 }
