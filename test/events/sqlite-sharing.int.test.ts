@@ -99,6 +99,51 @@ describe('sqlite event store: several stores on one file', () => {
   }, 60_000);
 });
 
+/** Appends in a loop from a child process, printing each acknowledged version, until it is killed. */
+function appendUntilKilled(path: string, acknowledgements: number): Promise<number[]> {
+  const script = `
+    const { createSqliteEventStore } = await import(${JSON.stringify(adapterEntry)});
+    const store = createSqliteEventStore({ path: ${JSON.stringify(path)} });
+    const metadata = { actor: 'child', correlationId: 'c', occurredAt: '2024-05-01T00:00:00.000Z' };
+    for (let version = 0; ; version += 2) {
+      const burst = Array.from({ length: 20 }, (_, i) => store.appendToStream('victim-' + i, [{ type: 'A', schemaVersion: 1, data: {}, metadata }]));
+      const result = await store.appendToStream('victim', [1, 2].map(() => ({ type: 'Pair', schemaVersion: 1, data: { version }, metadata })), { expectedVersion: version });
+      await Promise.all(burst);
+      process.stdout.write(result.nextExpectedVersion + '\\n');
+    }`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const acknowledged: number[] = [];
+    let buffer = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      acknowledged.push(...lines.map(Number));
+      if (acknowledged.length >= acknowledgements) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acknowledged) : reject(new Error(`child ended without being killed: ${stderr}`))));
+  });
+}
+
+describe('sqlite event store: a writer killed mid-append', () => {
+  it('loses no acknowledged append and leaves no half-written one', async () => {
+    const path = newPath();
+    const acknowledged = await appendUntilKilled(path, 40);
+    const store = createSqliteEventStore({ path });
+    const events = await store.readStream('victim');
+    // Appends are pairs: every acknowledged one is there, and none is cut in half.
+    expect(events.length).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(events.length % 2).toBe(0);
+    expect(events.map((event) => event.version)).toEqual(events.map((_, index) => index + 1));
+    await store.appendToStream('victim', [ev('AfterCrash')], { expectedVersion: events.length });
+    await store.close();
+  }, 60_000);
+});
+
 describe('sqlite event store: write lock held elsewhere', () => {
   it('fails an append with StoreUnavailableError after the busy timeout, and works once the lock is released', async () => {
     const path = newPath();
