@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDuckDbWarehouse } from '../../src/refresh/warehouse/index.ts';
+import { rebuildRefreshViews } from '../../src/refresh/manager/index.ts';
 import { advance, FAKE, gated, type Harness, openHarness, settle, until } from './manager-harness.ts';
 
 let h: Harness | undefined;
@@ -124,6 +125,11 @@ describe('retries and auto-suspend', () => {
     // A one-time refresh is never retried.
     const once = await h.manager.refreshMaterializedTable('typed', false, null, {}, {}, {});
     expect(await h.manager.waitForOperation(once)).toMatchObject({ status: 'ERROR', attempt: 1, retryCount: 0 });
+
+    // Rebuilt from the log, the views equal the live ones.
+    const live = { status: { ...(await h.manager.getRefreshStatus('typed')), progress: null }, history: await h.manager.getRefreshHistory('typed') };
+    const rebuilt = (await rebuildRefreshViews(h.store)).snapshot()['`freshet`.`default`.`typed`'];
+    expect(rebuilt).toEqual(live);
   });
 
   it('after N consecutive failed scheduled refreshes the table suspends itself, with the reason recorded', async () => {
