@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
 import { authPlugin } from './auth.ts';
@@ -41,6 +41,10 @@ const requestId = (req: IncomingMessage): string => {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 };
 
+function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void reply.code(typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400).send({ errors: [error.message] });
+}
+
 /**
  * Builds freshet's HTTP API over a running runtime. Never listens (tests use `inject`; startServer listens).
  * Every route declares its request and response schemas; every error goes through the one handler below.
@@ -53,6 +57,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: true,
+    // Errors fastify raises before routing (a malformed URL, a bad request id) get the same {"errors"} body.
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const streams = new SseStreams();

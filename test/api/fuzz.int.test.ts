@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiHarness, createWorkflow, openApi } from './support/api-harness.ts';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+// Every route but the SSE stream (a valid random query would open an endless stream; its bad input is tested in sse).
+const ROUTES: [Method, string][] = [
+  ['GET', '/healthz'],
+  ['GET', '/readyz'],
+  ['GET', '/metrics'],
+  ['POST', '/v3/workflow/embedded-scheduler/create'],
+  ['POST', '/v3/workflow/embedded-scheduler/suspend'],
+  ['POST', '/v3/workflow/embedded-scheduler/resume'],
+  ['DELETE', '/v3/workflow/embedded-scheduler/delete'],
+  ['POST', '/v3/sessions'],
+  ['DELETE', '/v3/sessions/{sessionHandle}'],
+  ['POST', '/v3/sessions/{sessionHandle}/statements'],
+  ['GET', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/status'],
+  ['GET', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/result/{token}'],
+  ['POST', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/cancel'],
+  ['DELETE', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/close'],
+  ['POST', '/v3/sessions/{sessionHandle}/materialized-tables/{identifier}/refresh'],
+  ['POST', '/v1/statements'],
+  ['GET', '/v1/materialized-tables'],
+  ['GET', '/v1/materialized-tables/{identifier}'],
+  ['POST', '/v1/materialized-tables/{identifier}/suspend'],
+  ['POST', '/v1/materialized-tables/{identifier}/resume'],
+  ['POST', '/v1/materialized-tables/{identifier}/refresh'],
+  ['DELETE', '/v1/materialized-tables/{identifier}'],
+  ['GET', '/v1/operations/{handle}'],
+  ['POST', '/v1/operations/{handle}/cancel'],
+  ['GET', '/v1/workflows'],
+  ['GET', '/v1/workflows/{id}'],
+  ['GET', '/v1/workflows/{id}/history'],
+  ['GET', '/v1/workflows/{id}/occurrences'],
+  ['PATCH', '/v1/workflows/{id}'],
+  ['POST', '/v1/workflows/{id}/suspend'],
+  ['POST', '/v1/workflows/{id}/resume'],
+  ['POST', '/v1/workflows/{id}/trigger'],
+  ['DELETE', '/v1/workflows/{id}'],
+  ['GET', '/v1/cron/preview'],
+  ['GET', '/v1/events'],
+];
+
+const FIELDS = ['materializedTableIdentifier', 'cronExpression', 'initConfig', 'executionConfig', 'dynamicOptions', 'workflowName', 'workflowGroup', 'reason', 'statement', 'isPeriodic', 'scheduleTime', 'staticPartitions', 'partitions', 'options', 'timeZone', 'misfirePolicy', 'catchUpWindowMs', 'sessionName', 'properties'];
+const QUERY = ['status', 'table', 'offset', 'limit', 'asOf', 'from', 'to', 'expression', 'timeZone', 'after', 'count', 'type', 'stream', 'rowFormat'];
+
+const nasty = fc.constantFrom('', ' ', '..', '%', '%zz', '`a`.`b`', 'a.b.c.d', '```', "'; DROP TABLE src; --", '\u0000', 'x'.repeat(2000), '-1', '1e309', 'null', '[]', '{}', '0 0 * * * ?', 'ACTIVE', 'JSON');
+const text = fc.oneof(fc.string({ maxLength: 40 }), nasty, fc.uuid());
+const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }), fc.dictionary(text, fc.oneof(text, fc.integer()), { maxKeys: 3 }));
+const body = fc.oneof(
+  fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((b) => ({ payload: JSON.stringify(b), type: 'application/json' })),
+  fc.jsonValue().map((v) => ({ payload: JSON.stringify(v), type: 'application/json' })),
+  fc.string({ maxLength: 60 }).map((s) => ({ payload: s, type: 'application/json' })),
+  fc.string({ maxLength: 60 }).map((s) => ({ payload: s, type: 'text/plain' })),
+  fc.constant({ payload: undefined, type: undefined }),
+);
+const segment = fc.oneof(text.map((s) => encodeURIComponent(s)), fc.constantFrom('%zz', '%', '..', 'a%2Fb', '%00'));
+const query = fc.dictionary(fc.constantFrom(...QUERY), fc.oneof(text, fc.integer().map(String)), { maxKeys: 4 });
+
+describe('random and malformed input on every route', () => {
+  let h: ApiHarness;
+  let realId: string;
+  beforeAll(async () => {
+    h = await openApi({ withTables: true });
+    realId = await createWorkflow(h.app);
+    await h.app.inject({ method: 'POST', url: '/v1/statements', payload: { statement: "CREATE TABLE src AS SELECT 'a' AS ds, 1 AS v" } });
+  });
+  afterAll(async () => h.close());
+
+  it('the route list covers the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const listed = new Set([...ROUTES.map(([m, p]) => `${m} ${p}`), 'GET /v1/events/stream']);
+    expect(documented.filter((r) => !listed.has(r))).toStrictEqual([]);
+  });
+
+  it('never answers 5xx; every error is {"errors": [strings]}', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), fc.array(fc.oneof(segment, fc.constant(realId)), { minLength: 3, maxLength: 3 }), query, body, async ([method, template], segs, q, b) => {
+        let i = 0;
+        const path = template.replace(/\{[^}]+\}/g, () => segs[i++] ?? 'x');
+        const qs = new URLSearchParams(q).toString();
+        const res = await h.app.inject({
+          method,
+          url: qs ? `${path}?${qs}` : path,
+          ...(b.payload !== undefined && method !== 'GET' ? { payload: b.payload, headers: { 'content-type': b.type ?? 'application/json' } } : {}),
+        });
+        expect(res.statusCode, `${method} ${path}?${qs} ${b.payload} → ${res.body}`).toBeLessThan(500);
+        if (res.statusCode >= 400) {
+          const parsed = res.json() as { errors?: unknown };
+          expect(Object.keys(parsed)).toStrictEqual(['errors']);
+          expect(Array.isArray(parsed.errors) && parsed.errors.length > 0 && parsed.errors.every((e) => typeof e === 'string' && e.length > 0)).toBe(true);
+        }
+      }),
+      { numRuns: 600 },
+    );
+  }, 120_000);
+});
