@@ -4,7 +4,8 @@ import { WORKFLOW_STREAM_PREFIX } from '../machines/index.ts';
 import type { ProjectedWorkflow } from './persistence.ts';
 import { applyWorkflowEvent } from './workflow-projection.ts';
 
-const PAGE = 20_000;
+// Small pages keep the garbage collector cheap: measured faster than 20,000-row pages on SQLite.
+const PAGE = 2_000;
 
 /** The read model rebuilt from nothing but the log. */
 export async function rebuildWorkflows(
@@ -16,9 +17,13 @@ export async function rebuildWorkflows(
   let position = 0;
   let events = 0;
   for (;;) {
-    const page = await store.readAll({ after: position, maxCount: PAGE, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } });
-    for (const e of page) applyWorkflowEvent(rows, e);
-    events += page.length;
+    // Unfiltered: a prefix filter costs the SQLite store a JSON lookup per row; skipping other streams here is cheaper.
+    const page = await store.readAll({ after: position, maxCount: PAGE });
+    for (const e of page) {
+      if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) continue;
+      applyWorkflowEvent(rows, e);
+      events++;
+    }
     if (page.length > 0) position = page[page.length - 1]!.position;
     onProgress?.(position, head);
     if (page.length < PAGE) break;
