@@ -5,6 +5,7 @@ import type { EventStore } from '../events/index.ts';
 import type { MisfirePolicy } from '../machines/index.ts';
 import { memoryProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
 import type { FireInfo, RefreshTrigger } from '../scheduling/index.ts';
+import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { openEventStore, storeKindOf } from './open-store.ts';
 
@@ -26,6 +27,9 @@ export interface FreshetRuntime {
   clock: Clock;
   store: EventStore;
   scheduler: EmbeddedWorkflowScheduler;
+  warehouse: WarehouseExecutor;
+  /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
+  tables: MaterializedTableManager;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,8 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   clock?: Clock;
   /** What a fire runs; the materialized-table manager by default. */
   trigger?: RefreshTrigger;
+  /** Consecutive failed scheduled refreshes before a table suspends itself (default 5; 0 = never). */
+  autoSuspendAfterFailures?: number;
   onFire?: (fire: FireInfo) => void;
 }
 
@@ -53,11 +59,14 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   mkdirSync(config.dataDir, { recursive: true });
   const store = openEventStore(config.store, config.dataDir, { clock });
   const projection = storeKindOf(config.store) === 'sqlite' ? sqliteProjectionPersistence(join(config.dataDir, 'projections.sqlite')) : memoryProjectionPersistence();
+  const warehouse = createDuckDbWarehouse();
+  // The scheduler fires into the manager and the manager drives the scheduler: a deferred trigger ties the knot.
+  const deferred = deferredRefreshTrigger();
   const scheduler = new EmbeddedWorkflowScheduler({
     store,
     clock,
     projection,
-    ...(options.trigger ? { trigger: options.trigger } : {}),
+    trigger: options.trigger ?? deferred.trigger,
     defaults: { timeZone: config.timeZone, ...(config.misfirePolicy ? { misfirePolicy: config.misfirePolicy } : {}), ...(config.catchUpWindowMs !== undefined ? { catchUpWindowMs: config.catchUpWindowMs } : {}) },
     engine: {
       ...(config.claimLeadMs !== undefined ? { claimLeadMs: config.claimLeadMs } : {}),
@@ -65,17 +74,41 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       ...(options.onFire ? { onFire: options.onFire } : {}),
     },
   });
-  await scheduler.open();
+  const tables = new MaterializedTableManager({
+    store,
+    warehouse,
+    scheduler,
+    clock,
+    timeZone: config.timeZone,
+    ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
+  });
+  deferred.bind(tables.asRefreshTrigger());
+  try {
+    await warehouse.open({ path: warehouseFile(config.dataDir) });
+    await tables.start();
+    await scheduler.open();
+  } catch (error) {
+    await scheduler.close().catch(() => undefined);
+    await tables.stop().catch(() => undefined);
+    await warehouse.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   let closed = false;
   return {
     config,
     clock,
     store,
     scheduler,
+    warehouse,
+    tables,
+    // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async () => {
       if (closed) return;
       closed = true;
       await scheduler.close();
+      await tables.stop();
+      await warehouse.close();
       await store.close();
     },
   };
