@@ -103,18 +103,17 @@ export class GroupCommit {
   /** Inside the write transaction: `versions` holds the streams this batch already wrote. */
   private applyOne(request: PreparedAppend, versions: Map<string, number>, recordedAt: string): AppendResult | Error {
     const { streamName, expected, events } = request;
-    const { insertEvent, insertEventAtVersion, streamVersion } = this.statements;
+    const { insertEvent, insertFirstEvent, streamVersion } = this.statements;
     const count = events.length;
     let version = versions.get(streamName);
     let position = 0;
     let written = 0;
-    if (version === undefined && count > 0 && expected !== 'any' && expected !== 'stream_exists') {
-      // Fast path, one statement: the first event lands only if the stream is where the caller expects.
-      const at = expected === 'no_stream' ? 1 : expected + 1;
+    if (version === undefined && count > 0 && (expected === 'no_stream' || expected === 0)) {
+      // Fast path for a new stream, one statement: the first event lands only if the stream does not exist.
       const first = events[0]!;
-      const info = insertEventAtVersion.run(streamName, at, first.id, first.type, first.schemaVersion, first.dataJson, first.metadataJson, recordedAt, streamName, at - 1);
+      const info = insertFirstEvent.run(streamName, first.id, first.type, first.schemaVersion, first.dataJson, first.metadataJson, recordedAt);
       if (info.changes === 1) {
-        version = at;
+        version = 1;
         position = Number(info.lastInsertRowid);
         written = 1;
       }

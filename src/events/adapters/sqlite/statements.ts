@@ -36,7 +36,7 @@ export interface Statements {
   streamHead: Statement<[string], { version: number; position: number }>;
   streamSliceIds: Statement<[string, number, number], { id: string; position: number }>;
   insertEvent: Statement<[string, number, string, string, number, string, string, string]>;
-  insertEventAtVersion: Statement<[string, number, string, string, number, string, string, string, string, number]>;
+  insertFirstEvent: Statement<[string, string, string, number, string, string, string]>;
   readStreamForwards: Statement<[string, number, number], EventRow>;
   readStreamBackwards: Statement<[string, number, number], EventRow>;
   readAll: Statement<[ReadAllParams], EventRow>;
@@ -53,7 +53,7 @@ export function prepareStatements(db: Database): Statements {
     streamHead: db.prepare<[string], { version: number; position: number }>(sql('stream-head')),
     streamSliceIds: db.prepare<[string, number, number], { id: string; position: number }>(sql('stream-slice-ids')),
     insertEvent: db.prepare<[string, number, string, string, number, string, string, string]>(sql('insert-event')),
-    insertEventAtVersion: db.prepare<[string, number, string, string, number, string, string, string, string, number]>(sql('insert-event-at-version')),
+    insertFirstEvent: db.prepare<[string, string, string, number, string, string, string]>(sql('insert-first-event')),
     readStreamForwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-forwards')),
     readStreamBackwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-backwards')),
     readAll: db.prepare<[ReadAllParams], EventRow>(sql('read-all')),
