@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { startServer } from '../api/index.ts';
+import { openFreshet } from '../runtime/index.ts';
+import { addStoreOptions, serveSettings } from './settings.ts';
+
+export function registerServe(program: Command): void {
+  addStoreOptions(
+    program
+      .command('serve')
+      .description('Run freshet: the engine, the warehouse and the REST API (Flink-compatible /v3, freshet /v1)')
+      .option('--host <host>', 'address to listen on (env FRESHET_HOST)', undefined)
+      .option('--port <port>', 'port (env FRESHET_PORT, default 8083 as Flink SQL Gateway)', undefined)
+      .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)'),
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string }) => {
+    const s = serveSettings(o);
+    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone });
+    let server;
+    try {
+      server = await startServer({ runtime, host: s.host, port: s.port, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+    const workflows = runtime.scheduler.queries.list().total;
+    process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`freshet: ${signal} received, finishing in-flight fires and closing the store…\n`);
+      void server.close().then(
+        () => process.stderr.write('freshet stopped.\n'),
+        (error: unknown) => {
+          process.stderr.write(`freshet: shutdown failed: ${(error as Error).message}\n`);
+          process.exitCode = 1;
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

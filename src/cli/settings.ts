@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { hostTimeZone } from '../runtime/index.ts';
+
+export interface ServeSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  store: string;
+  timeZone: string;
+  token?: string;
+}
+
+/** Options shared by the commands that open the store themselves; each falls back to its FRESHET_* variable. */
+export function addStoreOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (env FRESHET_DATA_DIR)', process.env.FRESHET_DATA_DIR ?? './data')
+    .option('--store <store>', "sqlite | sqlite:<path> | memory | esdb://… (env FRESHET_STORE)", process.env.FRESHET_STORE ?? 'sqlite');
+}
+
+export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string }): ServeSettings {
+  const port = Number(o.port ?? process.env.FRESHET_PORT ?? 8083);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Invalid port '${o.port}': use a number from 0 to 65535.`);
+  return {
+    host: o.host ?? process.env.FRESHET_HOST ?? '127.0.0.1',
+    port,
+    dataDir: o.dataDir,
+    store: o.store,
+    timeZone: o.timeZone ?? process.env.FRESHET_TIME_ZONE ?? hostTimeZone(),
+    ...(process.env.FRESHET_TOKEN ? { token: process.env.FRESHET_TOKEN } : {}),
+  };
+}
