@@ -119,7 +119,7 @@ export function gated(inner: WarehouseExecutor): WarehouseExecutor & { release()
 }
 
 /** Polls `check` between event-loop turns (no timers), failing after `turns`. */
-export async function until(check: () => Promise<boolean> | boolean, what = 'condition', turns = 5_000): Promise<void> {
+export async function until(check: () => Promise<boolean> | boolean, what = 'condition', turns = 50_000): Promise<void> {
   for (let i = 0; i < turns; i++) {
     if (await check()) return;
     await settle(1);

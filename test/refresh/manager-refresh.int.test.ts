@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDuckDbWarehouse } from '../../src/refresh/warehouse/index.ts';
 import { rebuildRefreshViews } from '../../src/refresh/manager/index.ts';
-import { advance, FAKE, gated, type Harness, openHarness, settle, until } from './manager-harness.ts';
+import { advance, FAKE, gated, type Harness, openHarness, until } from './manager-harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -63,7 +63,7 @@ describe('cancelling', () => {
     await h.manager.executeStatement(`INSERT INTO slow VALUES ('a', 42)`);
     const handle = await h.manager.refreshMaterializedTable('slow', false, null, {}, { k: 'a' }, {});
     // Wait until DuckDB is inside the INSERT.
-    for (let i = 0; i < 500 && (await h.manager.getRefreshStatus('slow')).progress !== 0.5; i++) await settle(1);
+    await until(async () => (await h!.manager.getRefreshStatus('slow')).progress === 0.5, 'the INSERT to start', 50_000);
     expect(await h.manager.getRefreshStatus('slow')).toMatchObject({ status: 'running', progress: 0.5 });
     const started = performance.now();
     const cancelled = await h.manager.cancelRefresh('slow', handle, { actor: 'alice', reason: 'too slow' });
@@ -80,7 +80,7 @@ describe('cancelling', () => {
     h = await openHarness();
     await h.manager.executeStatement(`CREATE MATERIALIZED TABLE slow2 FRESHNESS = INTERVAL '1' DAY AS SELECT count(*) AS n FROM range(1000000000) a, range(100000) b`);
     const handle = await h.manager.refreshMaterializedTable('slow2', false, null, {}, {}, { 'freshet.refresh.timeout': '30 s', 'parallelism.default': '2' });
-    for (let i = 0; i < 500 && (await h.manager.getRefreshStatus('slow2')).progress !== 0.5; i++) await settle(1);
+    await until(async () => (await h!.manager.getRefreshStatus('slow2')).progress === 0.5, 'the INSERT to start', 50_000);
     await vi.advanceTimersByTimeAsync(30_000);
     const end = await h.manager.waitForOperation(handle);
     expect(end.status).toBe('TIMEOUT');
