@@ -2,10 +2,14 @@ import { Type } from '@fastify/type-provider-typebox';
 import { StringMap } from './common.ts';
 
 const Instant = Type.String({ description: 'ISO-8601 instant (UTC).' });
-const NullableInstant = Type.Union([Instant, Type.Null()]);
+// `type: [x, 'null']` rather than anyOf: fast-json-stringify serializes it without trying each branch.
+const nullable = <T extends 'string' | 'number' | 'integer'>(type: T, description?: string) =>
+  Type.Unsafe<(T extends 'string' ? string : number) | null>({ type: [type, 'null'], ...(description ? { description } : {}) });
+const NullableInstant = nullable('string', 'ISO-8601 instant (UTC), or null.');
+const NullableString = nullable('string');
 
-export const WorkflowStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('SUSPENDED'), Type.Literal('DELETED')]);
-export const MisfirePolicy = Type.Union([Type.Literal('fire-all'), Type.Literal('fire-once-now'), Type.Literal('skip')]);
+export const WorkflowStatus = Type.Unsafe<'ACTIVE' | 'SUSPENDED' | 'DELETED'>({ type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'DELETED'] });
+export const MisfirePolicy = Type.Unsafe<'fire-all' | 'fire-once-now' | 'skip'>({ type: 'string', enum: ['fire-all', 'fire-once-now', 'skip'] });
 
 export const WorkflowInfo = Type.Object(
   {
@@ -22,10 +26,10 @@ export const WorkflowInfo = Type.Object(
     lastExecutionTime: NullableInstant,
     creationTime: Instant,
     lastModifiedTime: Instant,
-    lastModifiedBy: Type.Union([Type.String(), Type.Null()]),
+    lastModifiedBy: NullableString,
     suspendedAt: NullableInstant,
-    suspendedBy: Type.Union([Type.String(), Type.Null()]),
-    suspendReason: Type.Union([Type.String(), Type.Null()]),
+    suspendedBy: NullableString,
+    suspendReason: NullableString,
     dynamicOptions: StringMap,
     executionConfig: StringMap,
     initConfig: StringMap,
@@ -47,24 +51,24 @@ export const HistoryEntry = Type.Object({
   schemaVersion: Type.Integer(),
   data: Type.Unknown(),
   actor: Type.String(),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: NullableString,
   correlationId: Type.String(),
-  causationId: Type.Union([Type.String(), Type.Null()]),
+  causationId: NullableString,
   occurredAt: Instant,
   recordedAt: Instant,
 });
 
 export const Occurrence = Type.Object({
   nominalTime: Instant,
-  outcome: Type.Union([Type.Literal('fired'), Type.Literal('skipped'), Type.Literal('claimed')]),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.Unsafe<'fired' | 'skipped' | 'claimed'>({ type: 'string', enum: ['fired', 'skipped', 'claimed'] }),
+  reason: NullableString,
   manual: Type.Boolean(),
   recovered: Type.Boolean(),
   claimedAt: NullableInstant,
   firedAt: NullableInstant,
-  latenessMs: Type.Union([Type.Number(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]),
-  operationHandle: Type.Union([Type.String(), Type.Null()]),
-  disposition: Type.Union([Type.String(), Type.Null()]),
+  latenessMs: nullable('number'),
+  error: NullableString,
+  operationHandle: NullableString,
+  disposition: NullableString,
   cronExpression: Type.String(),
 });
