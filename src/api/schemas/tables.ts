@@ -5,11 +5,6 @@ import { WorkflowInfo } from './workflow.ts';
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
-export const OperationStatus = Type.Union(
-  ['INITIALIZED', 'PENDING', 'RUNNING', 'FINISHED', 'CANCELED', 'CLOSED', 'ERROR', 'TIMEOUT'].map((s) => Type.Literal(s)),
-  { description: "Flink's OperationStatus." },
-);
-
 export const OperationSummary = Type.Object({
   operationHandle: Type.String(),
   status: Type.String(),
