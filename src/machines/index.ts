@@ -1,1 +1,2 @@
 export * from './workflow/index.ts';
+export * from './operation/index.ts';

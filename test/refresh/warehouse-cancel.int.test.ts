@@ -63,6 +63,9 @@ describe('cancelling a refresh', () => {
       reason: 'aborted',
     });
     expect(phases).toEqual([]);
+    // ... and gives back what it queued for: the next refresh of the same table still runs.
+    const next = await wh.refresh({ table: target, query: "SELECT 'b' AS k, 7 AS n", partitions: { k: 'b' } });
+    expect(next).toEqual({ rowsWritten: 1, rowsDeleted: 1 });
   });
 
   it('stops at the timeout with a RefreshTimeoutError', async () => {

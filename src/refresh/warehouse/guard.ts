@@ -64,7 +64,12 @@ export class StatementGuard {
    * arrives after giving up is handed to `giveBack`, so a cancelled waiter never leaks it.
    */
   async waitFor<T>(pending: Promise<T>, giveBack: (value: T) => void): Promise<T> {
-    this.throwIfCancelled();
+    if (this.reason !== undefined) {
+      // Cancelled before the wait began: what was queued for must still be handed back when it arrives,
+      // or the table lock (or connection) is never released and the next refresh waits forever.
+      void pending.then(giveBack, () => {});
+      this.throwIfCancelled();
+    }
     let onCancel = () => {};
     const cancelled = new Promise<typeof CANCELLED>((resolve) => {
       onCancel = () => resolve(CANCELLED);
