@@ -27,7 +27,7 @@ export interface BuildServerOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   sse?: Partial<SseOptions>;
-  /** The materialized-table manager: enables /v1 statements, tables and operations and Flink's /v3 sessions. */
+  /** Overrides the runtime's materialized-table manager (tests). */
   tables?: MaterializedTableManager;
 }
 
@@ -106,7 +106,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(workflowRoutes(runtime), { prefix: '/v1' });
   app.register(cronRoutes(runtime), { prefix: '/v1' });
   app.register(eventRoutes(runtime, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
-  const tables = options.tables;
+  const tables = options.tables ?? runtime.tables;
   if (tables) {
     app.register(flinkSessionRoutes(tables, new SessionRegistry(runtime.clock)), { prefix: '/v3' });
     app.register(tableRoutes(tables), { prefix: '/v1' });

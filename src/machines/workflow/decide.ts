@@ -69,7 +69,8 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
       scheduleOf(next.cronExpression, next.timeZone);
       // Nominal times of the old schedule that went by unclaimed are settled under the old schedule.
       const gap = oldScheduleGap(state, command.now, state.status === 'suspended' ? 'suspended' : 'schedule-modified');
-      return [{ type: 'WorkflowScheduleModified', data: next }, ...gap, ...dropFutureClaims(state, command.now, command.engineId, 'schedule-modified')];
+      // The gap is recorded before the change, so the ledger expands it under the cron that was in force.
+      return [...gap, { type: 'WorkflowScheduleModified', data: next }, ...dropFutureClaims(state, command.now, command.engineId, 'schedule-modified')];
     }
     case 'TriggerWorkflow': {
       if (!exists(state)) throw missing('trigger', state, key);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type BuildServerOptions } from '../../../src/api/index.ts';
-import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../../../src/refresh/index.ts';
+import type { MaterializedTableManager } from '../../../src/refresh/index.ts';
 import { type FreshetRuntime, openFreshet } from '../../../src/runtime/index.ts';
 
 /** 2026-03-02T09:00:00Z: every test's "now" unless it moves the clock. */
@@ -41,18 +41,10 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
   const { withTables, store, realClock, ...server } = options;
   const dir = await mkdtemp(join(tmpdir(), 'freshet-api-'));
   const clock = new ManualClock();
-  const deferred = deferredRefreshTrigger();
-  const runtime = await openFreshet({ store: store ?? 'memory', dataDir: dir, timeZone: 'UTC', ...(realClock ? {} : { clock }), ...(withTables ? { trigger: deferred.trigger } : {}) });
-  let warehouse: WarehouseExecutor | undefined;
-  let tables: MaterializedTableManager | undefined;
-  if (withTables) {
-    warehouse = createDuckDbWarehouse();
-    await warehouse.open({ path: warehouseFile(dir) });
-    tables = new MaterializedTableManager({ store: runtime.store, warehouse, scheduler: runtime.scheduler, timeZone: 'UTC', ...(realClock ? {} : { clock }) });
-    deferred.bind(tables.asRefreshTrigger());
-    await tables.start();
-  }
-  const app = buildServer({ runtime, ...server, ...(tables ? { tables } : {}) });
+  // The runtime carries the real manager over a DuckDB file in the temp dir; `withTables` only tells the tests to use it.
+  const runtime = await openFreshet({ store: store ?? 'memory', dataDir: dir, timeZone: 'UTC', ...(realClock ? {} : { clock }) });
+  const tables = withTables ? runtime.tables : undefined;
+  const app = buildServer({ runtime, ...server });
   await app.ready();
   return {
     app,
@@ -62,9 +54,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
     ...(tables ? { tables } : {}),
     async close() {
       await app.close();
-      await tables?.stop();
       await runtime.close();
-      await warehouse?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
