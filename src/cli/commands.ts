@@ -29,14 +29,18 @@ export function registerClientCommands(program: Command): void {
     .description('List materialized tables with their status and last refresh')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const doc = await call<unknown>('GET', '/v1/materialized-tables');
-      const items = (Array.isArray(doc) ? doc : ((doc as { items?: unknown[] }).items ?? [])) as Record<string, unknown>[];
+      type Row = { definition: { identifier: string; freshness: { interval: number; unit: string }; cronExpression: string }; status: string; refresh: { status: string; lastSuccessfulRefresh: string | null } };
+      const doc = await call<{ tables: Row[] }>('GET', '/v1/materialized-tables');
       print(!!o.json, doc, () =>
         renderRecords(
-          items.map((t) => {
-            const refresh = (t.refreshStatus ?? {}) as Record<string, unknown>;
-            return { identifier: t.identifier, status: t.status, freshness: t.freshness, cron: t.cronExpression, lastRefresh: refresh.lastSuccessfulRefresh, refresh: refresh.status };
-          }),
+          doc.tables.map((t) => ({
+            identifier: t.definition.identifier,
+            status: t.status,
+            freshness: `${t.definition.freshness.interval} ${t.definition.freshness.unit}`,
+            cron: t.definition.cronExpression,
+            refresh: t.refresh.status,
+            lastRefresh: t.refresh.lastSuccessfulRefresh,
+          })),
           ['identifier', 'status', 'freshness', 'cron', 'refresh', 'lastRefresh'],
         ),
       );
@@ -49,8 +53,8 @@ export function registerClientCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { status?: string; json?: boolean }) => {
       const query = o.status ? `?status=${encodeURIComponent(o.status.toUpperCase())}` : '';
-      const doc = await call<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>('GET', `/v1/workflows${query}`);
-      const items = Array.isArray(doc) ? doc : (doc.items ?? []);
+      const doc = await call<{ items: Record<string, unknown>[]; total: number }>('GET', `/v1/workflows${query}`);
+      const items = doc.items;
       print(!!o.json, doc, () => renderRecords(items, ['workflowId', 'materializedTableIdentifier', 'status', 'cronExpression', 'nextExecutionTime', 'lastExecutionTime']));
     });
 }

@@ -8,7 +8,7 @@ export function registerEventsCommands(program: Command): void {
   events
     .command('tail')
     .description('Follow the event log as it is written (Ctrl-C to stop)')
-    .option('--from <position>', 'start after this global position (default: only new events)')
+    .option('--from <position>', 'start after this global position (default: the whole log, then new events)')
     .option('--stream <prefix>', 'only streams starting with this prefix (e.g. workflow-)')
     .option('--type <type>', 'only events of this type (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--json', 'one JSON document per line')
@@ -35,7 +35,8 @@ export function registerEventsCommands(program: Command): void {
             if (o.json) process.stdout.write(`${message.data}\n`);
             else {
               const who = e.metadata?.actor ? ` by ${e.metadata.actor}${e.metadata.reason ? ` (${e.metadata.reason})` : ''}` : '';
-              process.stdout.write(`${e.recordedAt}  #${e.position}  ${e.streamName}  ${e.type}${who}  ${JSON.stringify(e.data)}\n`);
+              const data = JSON.stringify(e.data);
+              process.stdout.write(`${e.recordedAt}  #${e.position}  ${e.type}${who}  ${data.length > 120 ? `${data.slice(0, 117)}...` : data}\n`);
             }
           },
         });
