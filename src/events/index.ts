@@ -19,4 +19,4 @@ export { satisfiesExpected, retrySliceStart, sameIds } from './expected-version.
 export { prepareAppend, checkReadStreamOptions, checkReadAllOptions, checkAfter, checkStreamName, type PreparedAppend, type PreparedEvent } from './validation.ts';
 export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters/memory/index.ts';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
-// export * from './adapters/esdb/index.ts';
+export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EventStore, createMemoryEventStore, createSqliteEventStore } from '../events/index.ts';
-import { createEsdbEventStore } from '../events/adapters/esdb/index.ts';
+import { type EventStore, createEsdbEventStore, createMemoryEventStore, createSqliteEventStore } from '../events/index.ts';
 import type { Clock } from '../clock/index.ts';
 
 export type StoreKind = 'sqlite' | 'memory' | 'esdb';
