@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark in its own process (so one's heap and timers cannot skew another's), in turn.
+ * Each prints its figures beside a baseline measured in the same run. `npm run bench -- cron replay` runs some.
+ */
+import { spawnSync } from 'node:child_process';
+
+const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
+  { name: 'cron', file: 'bench/cron.ts', what: 'next fire time: freshet vs cron-parser and croner' },
+  { name: 'appends', file: 'bench/appends.ts', what: 'durable appends through the port vs raw better-sqlite3' },
+  { name: 'replay', file: 'bench/replay.ts', what: 'rebuild WorkflowInfo from 1,000,000 events vs a raw scan' },
+  { name: 'memory', file: 'bench/memory.ts', gc: true, what: 'heap per idle active workflow at 100,000' },
+  { name: 'fire-precision', file: 'bench/fire-precision.ts', what: 'fire lateness at 1,000 and 10,000 workflows vs croner' },
+  { name: 'refresh-overhead', file: 'bench/refresh-overhead.ts', what: 'warehouse refresh vs the same statements on DuckDB' },
+  { name: 'refresh', file: 'bench/refresh.ts', what: 'scheduled refresh vs direct INSERT; 1,000 tables due at once' },
+  { name: 'api', file: 'bench/api.ts', what: 'GET /v1/workflows/:id vs a bare fastify route; durable commands/s' },
+];
+
+const wanted = process.argv.slice(2);
+let failed = 0;
+for (const b of BENCHES.filter((x) => wanted.length === 0 || wanted.includes(x.name))) {
+  console.log(`\n=== ${b.name}: ${b.what}`);
+  const args = [...(b.gc ? ['--expose-gc'] : []), '--import', 'tsx', b.file];
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (run.status !== 0) {
+    failed++;
+    console.log(`(${b.name} failed with exit code ${run.status})`);
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;
