@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
-import type { EventMetadata, EventStore, RecordedEvent } from '../../events/index.ts';
+import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
 
 export interface TableContext {
@@ -55,12 +55,7 @@ export class TableRegistry {
   /** Appends at the version last seen for this table (any prior incarnation included). */
   async append(identifier: string, events: TableEvent[], ctx: TableContext): Promise<TableState | undefined> {
     const before = this.states.get(identifier);
-    const metadata: EventMetadata = {
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      occurredAt: new Date(this.clock.now()).toISOString(),
-      ...(ctx.reason ? { reason: ctx.reason } : {}),
-    };
+    const metadata = eventMetadata(ctx, this.clock.now());
     const result = await this.store.appendToStream(
       tableStreamName(identifier),
       events.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data, metadata })),

@@ -1,4 +1,4 @@
-import type { EventMetadata, EventStore, RecordedEvent } from '../../events/index.ts';
+import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
 import type { Clock } from '../../clock/index.ts';
 import { asOperationEvent, type OperationEvent, type OperationHandle, operationStreamName } from './events.ts';
 import { evolveOperation, type OperationState } from './state.ts';
@@ -66,12 +66,7 @@ export class OperationLog {
     }
     let state = before;
     for (const event of events) state = evolveOperation(state, event);
-    const metadata: EventMetadata = {
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      occurredAt: new Date(this.clock.now()).toISOString(),
-      ...(ctx.reason ? { reason: ctx.reason } : {}),
-    };
+    const metadata = eventMetadata(ctx, this.clock.now());
     const result = await this.store.appendToStream(
       operationStreamName(handle),
       events.map((e) => ({ type: e.type, schemaVersion: SCHEMA_VERSION, data: e.data, metadata })),
