@@ -1,0 +1,195 @@
+/**
+ * The README's quickstart, run as a newcomer would: freshet started with `npm start`, every `./bin/freshet.js`
+ * command run as written (through `sh -c`, from the repository root, with FRESHET_URL pointing at the server), the
+ * `curl` URLs expanded by the shell and fetched. Every command in the README is either run here or exempt below.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshetProcess, freePort, killAll, REPO_ROOT, removeDir, startFreshet, tempDir, until } from './support/freshet-process.ts';
+import { ok, query, request } from './support/http.ts';
+import { ReadmeCoverage, readmeCommands } from './support/readme.ts';
+import { follow, killShells, sh } from './support/shell.ts';
+
+/** README commands this test does not run, and why (CI runs the install and the tests). */
+const EXEMPT: Record<string, string> = {
+  'npm test': 'CI runs the test suite; running it from a test would recurse',
+  'npx vitest run --project unit': 'CI runs the test suite',
+  "FRESHET_ESDB_URL='esdb://localhost:2113?tls=false' npm test": 'needs an EventStoreDB server; CI runs it',
+  'docker compose up -d eventstore': 'needs Docker',
+  'docker compose up': 'needs Docker',
+  'npm run bench': 'benchmarks run for minutes; they are not a test',
+  'npm link': 'installs a global symlink to ./bin/freshet.js, which this test runs directly',
+};
+
+const README_HOST = 'http://127.0.0.1:8083';
+const TODAY = new Date().toISOString().slice(0, 10);
+const FIVE_SECONDS = 5_000;
+
+interface Occurrence { nominalTime: string; outcome: string; operationHandle: string | null }
+interface HistoryEvent { type: string; reason: string | null; actor: string; recordedAt: string }
+
+const readme = new ReadmeCoverage(readmeCommands());
+let dataDir: string;
+let freshet: FreshetProcess;
+let env: Record<string, string>;
+let workflowId: string;
+
+/** A README `curl "<url>"` line: the shell expands the URL (e.g. `$(date …)`), then it is fetched from the test's server. */
+async function curl(command: string): Promise<{ status: number; body: unknown }> {
+  const quoted = command.replace(/^curl\s+/, '').replaceAll(README_HOST, freshet.url).replaceAll('<workflowId>', workflowId);
+  const expanded = await sh(`printf '%s' ${quoted}`, env);
+  expect(expanded.code, `the shell expands ${quoted}: ${expanded.stderr}`).toBe(0);
+  const url = new URL(expanded.stdout);
+  return request(`${url.protocol}//${url.host}`, 'GET', `${url.pathname}${url.search}`);
+}
+
+beforeAll(async () => {
+  dataDir = await tempDir('freshet-e2e-readme-');
+  const port = await freePort();
+  freshet = await startFreshet({ dataDir, port, env: { TZ: 'UTC' } });
+  readme.mark('npm start');
+  readme.mark('npm ci && npm start'); // npm start runs here; `npm ci` is CI's
+  // The CLI finds the server through FRESHET_URL; `replay` opens the data directory itself.
+  env = { FRESHET_URL: freshet.url, FRESHET_DATA_DIR: dataDir, TZ: 'UTC' };
+}, 30_000);
+afterEach(killShells);
+afterAll(async () => {
+  killShells();
+  await killAll();
+  await removeDir(dataDir);
+});
+
+describe('README quickstart, as written', () => {
+  it('`npm start` is `freshet serve`, and ./bin/freshet.js lists its commands', async () => {
+    const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toBe('node bin/freshet.js serve');
+    readme.mark('freshet serve');
+    const help = await sh(readme.take('./bin/freshet.js', 'inline'), env);
+    expect(`${help.stdout}${help.stderr}`).toMatch(/sql[\s\S]*tables[\s\S]*workflows[\s\S]*events[\s\S]*replay[\s\S]*cron/);
+  });
+
+  it('1. creates the source table with 1000 rows', async () => {
+    const r = await sh(readme.take('./bin/freshet.js sql "CREATE TABLE orders'), env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await query(freshet.url, 'SELECT count(*) FROM orders')).toEqual([[1000]]);
+  });
+
+  it('2. creates a partitioned materialized table on the cron 0/5 * * * * ? *', async () => {
+    const r = await sh(readme.take('./bin/freshet.js sql "CREATE MATERIALIZED TABLE daily_revenue'), env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('daily_revenue');
+    const table = await ok<{ status: string; definition: { cronExpression: string; partitionKeys: string[] } }>(freshet.url, 'GET', '/v1/materialized-tables/daily_revenue');
+    expect(table).toMatchObject({ status: 'ACTIVATED', definition: { cronExpression: '0/5 * * * * ? *', partitionKeys: ['ds'] } });
+  });
+
+  it('`freshet cron next` previews that cron: one fire every 5 seconds', async () => {
+    const r = await sh(`${readme.take('freshet cron next').replace(/^freshet /, './bin/freshet.js ')} "0/5 * * * * ? *" --tz UTC --count 3 --json`, env);
+    expect(r.code, r.stderr).toBe(0);
+    const times = (JSON.parse(r.stdout) as { fireTimes: string[] }).fireTimes.map((t) => Date.parse(t));
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([FIVE_SECONDS, FIVE_SECONDS]);
+  });
+
+  it('3. `events tail` prints refreshes as they arrive (stopped with Ctrl-C)', async () => {
+    const { headPosition } = await ok<{ headPosition: number }>(freshet.url, 'GET', '/readyz');
+    const tail = follow(readme.take('./bin/freshet.js events tail'), env);
+    // It prints the log so far, then follows it: wait for a refresh written after it started.
+    const live = () => [...tail.stdout().matchAll(/ {2}#(\d+) {2}RefreshFinished/g)].some((m) => Number(m[1]) > headPosition);
+    await until('a new RefreshFinished line from `events tail`', async () => (live() ? true : undefined), 20_000);
+    const out = await tail.interrupt();
+    expect(out.stdout).toMatch(/WorkflowCreated by anonymous/);
+    expect(out.stdout).toMatch(/^\S+Z {2}#\d+ {2}RefreshFinished/m);
+  }, 30_000);
+
+  it("4. the table answers by its name with today's refreshed partition", async () => {
+    const r = await sh(readme.take('./bin/freshet.js sql "SELECT * FROM daily_revenue'), env);
+    expect(r.code, r.stderr).toBe(0);
+    // Every third order is today's: ids 0, 3, …, 999.
+    expect(r.stdout).toMatch(new RegExp(`${TODAY}\\s*│\\s*334\\s*│`));
+  });
+
+  it('5. suspends with a reason, lists it as suspended, resumes', async () => {
+    const suspend = await sh(readme.take('./bin/freshet.js sql "ALTER MATERIALIZED TABLE daily_revenue SUSPEND"'), env);
+    expect(suspend.code, suspend.stderr).toBe(0);
+    const list = await sh(readme.take('./bin/freshet.js workflows --status suspended'), env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/daily_revenue`\s*│\s*SUSPENDED/);
+    const resume = await sh(readme.take('./bin/freshet.js sql "ALTER MATERIALIZED TABLE daily_revenue RESUME"'), env);
+    expect(resume.code, resume.stderr).toBe(0);
+    const table = await ok<{ status: string; workflow: { status: string } }>(freshet.url, 'GET', '/v1/materialized-tables/daily_revenue');
+    expect([table.status, table.workflow.status]).toEqual(['ACTIVATED', 'ACTIVE']);
+  }, 30_000);
+
+  it('6. the workflowId, the occurrence ledger, the workflow a minute ago, its history', async () => {
+    const list = await sh(readme.take('./bin/freshet.js workflows --json'), env);
+    expect(list.code, list.stderr).toBe(0);
+    const items = (JSON.parse(list.stdout) as { items: { workflowId: string; materializedTableIdentifier: string }[] }).items;
+    workflowId = items.find((w) => w.materializedTableIdentifier.includes('daily_revenue'))!.workflowId;
+
+    const ledger = await curl(readme.take('curl "http://127.0.0.1:8083/v1/workflows/<workflowId>/occurrences"'));
+    expect(ledger.status).toBe(200);
+    const fired = (ledger.body as { occurrences: Occurrence[] }).occurrences.filter((o) => o.outcome === 'fired');
+    expect(fired.length).toBeGreaterThan(0);
+    expect(fired[0]!.operationHandle).toEqual(expect.any(String));
+
+    const history = await curl(readme.take('curl "http://127.0.0.1:8083/v1/workflows/<workflowId>/history"'));
+    expect(history.status).toBe(200);
+    const events = (history.body as { events: HistoryEvent[] }).events;
+    const suspended = events.find((e) => e.type === 'WorkflowSuspended');
+    const resumed = events.find((e) => e.type === 'WorkflowResumed');
+    expect(suspended).toMatchObject({ reason: 'source backfill', actor: 'anonymous' });
+    expect(resumed).toBeDefined();
+
+    // "A minute ago" answers the workflow as it stood then, or, when it was created less than a minute ago (as here),
+    // a 404 that says so.
+    const asOf = await curl(readme.take('curl "http://127.0.0.1:8083/v1/workflows/<workflowId>?asOf='));
+    const created = Date.parse(events[0]!.recordedAt);
+    if (created > Date.now() - 60_000) {
+      expect(asOf.status, JSON.stringify(asOf.body)).toBe(404);
+      expect(asOf.body).toEqual({ errors: [expect.stringMatching(/did not exist at \d{4}-\d\d-\d\dT/)] });
+    } else {
+      expect(asOf.status, JSON.stringify(asOf.body)).toBe(200);
+      expect(asOf.body).toMatchObject({ workflowId });
+    }
+    // The same route between the suspend and the resume shows the workflow suspended, with its reason.
+    const between = new Date((Date.parse(suspended!.recordedAt) + Date.parse(resumed!.recordedAt)) / 2).toISOString();
+    const then = await ok(freshet.url, 'GET', `/v1/workflows/${workflowId}?asOf=${between}`);
+    expect(then).toMatchObject({ workflowId, status: 'SUSPENDED', suspendReason: 'source backfill' });
+  }, 30_000);
+
+  it('7. stopped with Ctrl-C and started again, `tables` shows the same table and the ledger has no gap', async () => {
+    await freshet.stop('SIGINT');
+    expect(freshet.stderr()).toContain('freshet stopped.');
+    freshet = await startFreshet({ dataDir, port: freshet.port, env: { TZ: 'UTC' } });
+    const restartedAt = Date.now();
+    const tables = await sh(readme.take('./bin/freshet.js tables'), env);
+    expect(tables.code, tables.stderr).toBe(0);
+    expect(tables.stdout).toMatch(/`freshet`\.`default`\.`daily_revenue`\s*│\s*ACTIVATED\s*│\s*5 SECOND/);
+    // Every 5-second slot from the first fire up to a fire after the restart has one recorded outcome (fires
+    // missed while suspended or down are settled by the misfire policy, not lost).
+    const ledger = await until('a fire after the restart', async () => {
+      const { occurrences } = await ok<{ occurrences: Occurrence[] }>(freshet.url, 'GET', `/v1/workflows/${workflowId}/occurrences`);
+      const settled = occurrences.filter((o) => o.outcome !== 'claimed');
+      return settled.some((o) => Date.parse(o.nominalTime) > restartedAt) ? settled : undefined;
+    }, 15_000, 250);
+    const times = ledger.map((o) => Date.parse(o.nominalTime)).sort((a, b) => a - b);
+    expect(times.slice(1).map((t, i) => t - times[i]!).filter((gap) => gap !== FIVE_SECONDS), 'gaps in the ledger').toEqual([]);
+  }, 40_000);
+
+  it('8. `replay --verify` prints OK', async () => {
+    const r = await sh(readme.take('./bin/freshet.js replay --verify'), env);
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/^OK: the read model equals a rebuild from the log/);
+  });
+
+  it('the API is described at /docs', async () => {
+    const docs = await fetch(`${freshet.url}/docs`);
+    expect(docs.status).toBe(200);
+  });
+
+  it('every command in the README was run above or is exempt for a stated reason', () => {
+    expect(readme.missing(EXEMPT)).toEqual([]);
+    const stale = Object.keys(EXEMPT).filter((c) => !readme.commands.some((r) => r.text === c));
+    expect(stale, 'exemptions for commands no longer in the README').toEqual([]);
+  });
+});
