@@ -6,6 +6,8 @@ const CANCELLED: unique symbol = Symbol('cancelled');
 
 type CancelledError = (reason: CancelReason, cause?: unknown) => WarehouseError;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Runs one operation's statements so that a signal, a timeout or `close()` really stops them.
  *
@@ -17,7 +19,7 @@ type CancelledError = (reason: CancelReason, cause?: unknown) => WarehouseError;
 export class StatementGuard {
   reason: CancelReason | undefined;
   private running: DuckDBConnection | undefined;
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = () => this.cancel('aborted');
   private readonly cancelListeners = new Set<() => void>();
 
@@ -31,7 +33,13 @@ export class StatementGuard {
     }
     if (signal?.aborted) this.reason = 'aborted';
     else signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (timeoutMs !== undefined && this.reason === undefined) this.timer = setTimeout(() => this.cancel('timeout'), timeoutMs);
+    if (timeoutMs !== undefined && this.reason === undefined) this.armTimeout(timeoutMs);
+  }
+
+  /** Node clamps a delay above 2^31-1 ms to 1 ms: a 30-day timeout would cancel at once. Wait in chunks instead. */
+  private armTimeout(leftMs: number): void {
+    const chunk = Math.min(leftMs, MAX_TIMER_MS);
+    this.timer = setTimeout(() => (leftMs > chunk ? this.armTimeout(leftMs - chunk) : this.cancel('timeout')), chunk);
   }
 
   cancel(reason: CancelReason): void {
