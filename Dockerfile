@@ -20,10 +20,15 @@ COPY src ./src
 ENV NODE_ENV=production
 # The event store: EventStoreDB under its service name in docker-compose.yml (plain gRPC inside that network).
 ENV FRESHET_STORE=esdb://eventstore:2113?tls=false
-# Listen on every interface, so the published port reaches the server inside the container.
+# Listen on every interface, so the published port reaches the server inside the container; this requires
+# FRESHET_TOKEN at run time (freshet refuses a non-loopback address without one).
 ENV FRESHET_HOST=0.0.0.0
 
 EXPOSE 8083
+
+# The warehouse file's directory, writable by the unprivileged user (mount a volume here to keep it).
+RUN mkdir -p /app/data && chown node:node /app/data
+ENV FRESHET_DATA_DIR=/app/data
 
 # Not root: the service needs no privileges.
 USER node
