@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CommandLog, type SentCommand } from './support/command-log.ts';
 import { type FreshetProcess, freePort, killAll, REPO_ROOT, removeDir, startFreshet, tempDir, until } from './support/freshet-process.ts';
-import { ok, query, request } from './support/http.ts';
+import { nextEvent, ok, query, request } from './support/http.ts';
 
 const run = promisify(execFile);
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -106,11 +106,14 @@ describe('crash and restart under load (npm start, SIGKILL mid-load)', () => {
       ...[0, 1, 2].map((c) => flinkChain(url, log, c, workflows)),
     ]);
 
-    // ...and a scheduled refresh has completed and enough commands were acknowledged, freshet is killed mid-load.
+    // ...and a scheduled refresh has completed and enough commands were acknowledged, freshet is killed mid-load: the
+    // moment the log shows a CREATE under way (its first event is written, its table and workflow may not be yet).
     await until('a refresh of fast_rev and 60 acknowledged commands', async () => {
       const t = await ok<TableInfo>(url, 'GET', `/v1/materialized-tables/fast_rev`);
       return t.refresh.lastSuccessfulRefresh !== null && log.count('acked') >= 60 ? true : undefined;
     }, 20_000, 200);
+    const { headPosition } = await ok<{ headPosition: number }>(url, 'GET', '/readyz');
+    await nextEvent(url, headPosition, 'MaterializedTableCreating', 3_000);
     const inFlightAtKill = log.count('in-flight');
     await freshet.kill();
     log.stop();

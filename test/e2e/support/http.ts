@@ -33,3 +33,29 @@ export async function query(baseUrl: string, statement: string): Promise<unknown
   const result = await ok<QueryResult>(baseUrl, 'POST', '/v1/statements', { statement });
   return result.rows;
 }
+
+/**
+ * Subscribes to `/v1/events/stream` from `from` for events of `type`; resolves true as soon as one arrives, false when
+ * `timeoutMs` passes first. The subscription is closed either way.
+ */
+export async function nextEvent(baseUrl: string, from: number, type: string, timeoutMs: number): Promise<boolean> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const response = await fetch(`${baseUrl}/v1/events/stream?from=${from}&type=${encodeURIComponent(type)}`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+    if (!response.ok || !response.body) throw new Error(`/v1/events/stream answered ${response.status}`);
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk as Uint8Array, { stream: true });
+      if (/^data:/m.test(text)) return true;
+    }
+    return false;
+  } catch (error) {
+    if (abort.signal.aborted) return false;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
