@@ -143,6 +143,13 @@ describe('workflow decider: fires', () => {
   it('a manual trigger claims now, outside the schedule', () => {
     given([created()]).when({ type: 'TriggerWorkflow', now: T0 + 7, engineId: E }).then([{ type: 'FireClaimed', data: { nominalTime: T0 + 7, claimedAt: T0 + 7, engineId: E, manual: true } }]);
   });
+
+  it('a second manual trigger in the same millisecond takes the next one, so each has its own outcome', () => {
+    const manual = (t: number) => ({ type: 'FireClaimed', data: { nominalTime: t, claimedAt: T0 + 7, engineId: E, manual: true } }) as const;
+    const firedManual = { type: 'OccurrenceFired', data: { nominalTime: T0 + 7, firedAt: T0 + 7, manual: true, recovered: false } } as const;
+    given([created(), manual(T0 + 7)]).when({ type: 'TriggerWorkflow', now: T0 + 7, engineId: E }).then([manual(T0 + 8)]);
+    given([created(), manual(T0 + 7), firedManual]).when({ type: 'TriggerWorkflow', now: T0 + 7, engineId: E }).then([manual(T0 + 8)]);
+  });
 });
 
 describe('workflow decider: modify and delete', () => {

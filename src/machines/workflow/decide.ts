@@ -78,7 +78,11 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         // A suspended workflow never fires; a one-time refresh of the table is the manager's job, not the schedule's.
         throw new WorkflowError('WORKFLOW_NOT_ACTIVE', `Materialized table ${state.def.tableIdentifier} refresh workflow is suspended: resume it before triggering it, or refresh the table once with ALTER MATERIALIZED TABLE ... REFRESH.`);
       }
-      return [{ type: 'FireClaimed', data: { nominalTime: command.now, claimedAt: command.now, engineId: command.engineId, manual: true } }];
+      // Two triggers in one millisecond (or one at a claimed or just-fired time) would share a nominal time and its
+      // outcome; the later one takes the next free millisecond instead.
+      let nominalTime = command.now;
+      while (isPending(state, nominalTime) || nominalTime === state.lastFiredNominal) nominalTime += 1;
+      return [{ type: 'FireClaimed', data: { nominalTime, claimedAt: command.now, engineId: command.engineId, manual: true } }];
     }
     case 'DeleteWorkflow': {
       if (!exists(state)) return []; // Flink: deleting a missing workflow is not an error

@@ -2,8 +2,9 @@ import { hostname } from 'node:os';
 import type { Subscription } from 'rxjs';
 import { type AnyActorRef, createActor, createEmptyActor } from 'xstate';
 import { type Clock, systemClock } from '../../clock/index.ts';
-import type { EventStore, RecordedEvent } from '../../events/index.ts';
+import { type EventMetadata, type EventStore, type RecordedEvent, VersionConflictError } from '../../events/index.ts';
 import {
+  decide,
   evolve,
   jobKey,
   scheduleOf,
@@ -20,8 +21,9 @@ import { MAX_WAIT_MS, scheduleAt } from './timer-at.ts';
 import { TimerWheel } from './timer-wheel.ts';
 import { internDefinition } from './intern.ts';
 import { formatScheduleTime } from './format-time.ts';
-import { noopTrigger, type RefreshTrigger } from './trigger.ts';
+import { type FireResult, noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
+import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
 
 export interface EngineOptions {
   store: EventStore;
@@ -37,7 +39,21 @@ export interface EngineOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
-const ENGINE_META: CommandMeta = { actor: 'freshet-engine' };
+const ENGINE_META: CommandMeta = { actor: ENGINE_ACTOR };
+
+/** A fire whose trigger has returned, waiting to be recorded as the nominal time's outcome. */
+interface FireOutcome {
+  id: string;
+  t: number;
+  firedAt: number;
+  manual: boolean;
+  operationHandle?: string;
+  disposition?: FireResult['disposition'];
+  error?: string;
+}
+
+/** The stream's occupant while the engine appends its own decision, or the tail of the workflow's command queue. */
+type Held = Promise<unknown>;
 
 /**
  * Runs every workflow of one store: a live XState actor per workflow, an RxJS timer per active one, and the
@@ -51,8 +67,15 @@ export class WorkflowEngine {
   private readonly lead: number;
   private readonly threshold: number;
   private readonly live = new Map<string, LiveWorkflow>();
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly queues = new Map<string, Held>();
+  /** Workflows whose claim timer came due this turn: claimed together in one pass (see claimDue). */
+  private claimWakes: string[] = [];
+  /** Fires whose trigger returned: recorded together in one pass (see recordOutcomes). */
+  private outcomes: FireOutcome[] = [];
+  /** Triggers invoked whose outcome is not queued yet; stop() waits for them. */
+  private firing = 0;
+  private onFiresSettled?: () => void;
+  private readonly stamp = new PassStamp();
   private readonly machine;
   private readonly system: AnyActorRef;
   private subscription?: Subscription;
@@ -98,8 +121,11 @@ export class WorkflowEngine {
     this.running = false;
     this.subscription?.unsubscribe();
     for (const live of this.live.values()) this.disarm(live.id, true);
-    while (this.inFlight.size > 0 || this.queues.size > 0) {
-      await Promise.allSettled([...this.inFlight, ...this.queues.values()]);
+    for (;;) {
+      await this.firesSettled();
+      this.recordOutcomes(); // now, not on the next turn: nothing fired is left without its outcome
+      if (this.queues.size === 0 && this.firing === 0 && this.outcomes.length === 0) break;
+      await Promise.allSettled([...this.queues.values()]);
     }
     // The actors belong to this engine's actor system and go with it; only a root actor may be stopped directly.
     this.live.clear();
@@ -150,6 +176,40 @@ export class WorkflowEngine {
       if (this.queues.get(id) === tail) this.queues.delete(id);
     });
     return next;
+  }
+
+  /**
+   * Appends events the engine decided on the live state of an idle workflow, without the command queue's
+   * envelope: the stream is held (queued commands wait) until the append settles and its events are applied.
+   * On a version conflict someone else wrote first: `retry` decides again through the handler, which reads fresh.
+   */
+  private appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): void {
+    const { id, version: before, state } = live;
+    const held: Held = appendOwn(this.store, id, events, before, metadata).then(
+      (result) => {
+        this.release(id, held);
+        // The subscription may have applied them already (it hears a commit before the append resolves).
+        if (this.live.get(id) !== live || live.version !== before) return;
+        let next: WorkflowState | undefined = state;
+        for (const e of events) next = evolve(next, e, metadata);
+        this.reconcile(id, { state: next, version: result.nextExpectedVersion }, events);
+      },
+      (error: unknown) => {
+        if (!(error instanceof VersionConflictError)) {
+          this.release(id, held);
+          this.report(error, `append ${events[0]?.type ?? ''} ${id}`);
+          return;
+        }
+        return retry()
+          .catch((err) => this.report(err, `retry ${events[0]?.type ?? ''} ${id}`))
+          .finally(() => this.release(id, held));
+      },
+    );
+    this.queues.set(id, held);
+  }
+
+  private release(id: string, held: Held): void {
+    if (this.queues.get(id) === held) this.queues.delete(id);
   }
 
   private onLogEvent(e: RecordedEvent): void {
@@ -213,15 +273,16 @@ export class WorkflowEngine {
     const { cronExpression, timeZone } = live.state.def;
     const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
-    const foreign = live.state.pending.filter((p) => p.by !== this.engineId).map((p) => p.t + this.threshold + 1);
-    const wakeAt = Math.min(next === null ? Infinity : next - this.lead, ...foreign);
+    let wakeAt = next === null ? Infinity : next - this.lead;
+    for (const p of live.state.pending) if (p.by !== this.engineId) wakeAt = Math.min(wakeAt, p.t + this.threshold + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
     live.claimTimer = scheduleAt(
       wakeAt,
       this.clock,
       () => {
         live.claimTimer = undefined;
-        this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
+        this.claimWakes.push(id);
+        if (this.claimWakes.length === 1) queueMicrotask(() => this.claimDue());
       },
       MAX_WAIT_MS,
       this.wheel,
@@ -239,43 +300,85 @@ export class WorkflowEngine {
     }
   }
 
+  /**
+   * Every claim timer that came due in one turn (a wheel bucket: often thousands of workflows on one cron) is
+   * decided and appended in one pass. The appends share the store's group commit; each still carries its stream's
+   * expected version, so two engines never both claim one time. A busy workflow, a catch-up or a conflict takes the
+   * command handler instead.
+   */
+  private claimDue(): void {
+    const ids = this.claimWakes;
+    this.claimWakes = [];
+    if (!this.running) return;
+    const now = this.clock.now();
+    const metadata = this.stamp.metadata(now);
+    for (const id of ids) {
+      try {
+        const live = this.live.get(id);
+        if (!live || live.state.status !== 'active') continue;
+        const plan = this.queues.has(id) ? 'busy' : this.planClaim(live, now);
+        if (plan === 'early') this.armClaim(id);
+        else if (plan === 'busy' || plan === 'catch-up') this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
+        else {
+          const events = decide({ type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId }, live.state, id);
+          if (events.length === 0) this.armClaim(id);
+          else this.appendDecided(live, events, metadata, () => this.onClaimWake(id));
+        }
+      } catch (err) {
+        this.report(err, `claim ${id}`);
+      }
+    }
+    this.stamp.end();
+  }
+
+  /** What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a catch-up. */
+  private planClaim(live: LiveWorkflow, now: number): 'early' | 'catch-up' | number {
+    const { cronExpression, timeZone } = live.state.def;
+    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor) ?? Infinity;
+    let stale = false;
+    for (const p of live.state.pending) if (p.t <= now - this.threshold) stale = true;
+    if (next - this.lead > now && !stale) return 'early';
+    return next <= now - this.threshold || stale ? 'catch-up' : next;
+  }
+
+  /** The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict). */
   private async onClaimWake(id: string): Promise<void> {
     const live = this.live.get(id);
     if (!live || !this.running || live.state.status !== 'active') return;
-    const now = this.clock.now();
-    const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor) ?? Infinity;
-    const stale = live.state.pending.some((p) => p.t <= now - this.threshold);
-    if (next - this.lead > now && !stale) return this.armClaim(id); // woke early: the wall clock went back
+    const plan = this.planClaim(live, this.clock.now());
+    if (plan === 'early') return this.armClaim(id);
     const key = jobKey(live.state.def.workflowGroup, live.state.def.workflowName);
-    const late = next <= now - this.threshold;
     const handled = await this.run(id, key, (at) =>
-      late || stale
+      plan === 'catch-up'
         ? { type: 'CatchUp', now: at, misfireThresholdMs: this.threshold, engineId: this.engineId }
-        : { type: 'ClaimFire', now: at, nominalTime: next, engineId: this.engineId },
+        : { type: 'ClaimFire', now: at, nominalTime: plan, engineId: this.engineId },
     ENGINE_META);
     if (handled.events.length === 0) this.armClaim(id);
   }
 
   /** Arms a timer for each of this engine's claims; cancels timers whose claim was settled otherwise. */
   private syncFireTimers(live: LiveWorkflow): void {
-    const mine = live.state.pending.filter((p) => p.by === this.engineId);
-    for (const [t, sub] of live.fireTimers ?? []) {
-      if (!mine.some((p) => p.t === t)) {
-        sub.unsubscribe();
-        live.fireTimers?.delete(t);
+    const pending = live.state.pending;
+    if (live.fireTimers) {
+      for (const [t, sub] of live.fireTimers) {
+        if (!pending.some((p) => p.t === t && p.by === this.engineId)) {
+          sub.unsubscribe();
+          live.fireTimers.delete(t);
+        }
       }
     }
-    if (!this.running) return;
-    for (const { t } of mine) {
-      if (live.fireTimers?.has(t)) continue;
-      live.fireTimers ??= new Map();
-      const sub = scheduleAt(t, this.clock, () => this.fire(live.id, t), MAX_WAIT_MS, this.wheel);
-      if (!sub.closed) live.fireTimers.set(t, sub);
+    if (this.running) {
+      for (const { t, by } of pending) {
+        if (by !== this.engineId || live.fireTimers?.has(t)) continue;
+        live.fireTimers ??= new Map();
+        const sub = scheduleAt(t, this.clock, () => this.fire(live.id, t), MAX_WAIT_MS, this.wheel);
+        if (!sub.closed) live.fireTimers.set(t, sub);
+      }
     }
     if (live.fireTimers?.size === 0) live.fireTimers = undefined;
   }
 
+  /** Invokes the trigger for one of this engine's claims. Kept lean: a wheel bucket runs thousands back to back. */
   private fire(id: string, t: number): void {
     const live = this.live.get(id);
     live?.fireTimers?.delete(t);
@@ -286,8 +389,9 @@ export class WorkflowEngine {
     const manual = claim.manual === true;
     const invokedAt = performance.timeOrigin + performance.now();
     const firedAt = this.clock.now();
-    const done = this.trigger
-      .fire({
+    let done: Promise<FireResult | void>;
+    try {
+      done = this.trigger.fire({
         workflowId: id,
         workflowName: def.workflowName,
         workflowGroup: def.workflowGroup,
@@ -299,18 +403,69 @@ export class WorkflowEngine {
         executionConfig: def.executionConfig,
         initConfig: def.initConfig,
         manual,
-      })
-      .then(
-        (result) => ({ operationHandle: result?.operationHandle, disposition: result?.disposition }),
-        (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
-      );
-    this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });
-    const key = jobKey(def.workflowGroup, def.workflowName);
-    const recorded = done.then((outcome) =>
-      this.execute(id, key, (now) => ({ type: 'RecordFired', now, nominalTime: t, firedAt, manual, recovered: false, ...outcome }), ENGINE_META),
+      });
+    } catch (err) {
+      done = Promise.reject(err);
+    }
+    this.firing++;
+    done.then(
+      (result) => this.fired({ id, t, firedAt, manual, operationHandle: result?.operationHandle, disposition: result?.disposition }),
+      (err: unknown) => this.fired({ id, t, firedAt, manual, error: err instanceof Error ? err.message : String(err) }),
     );
-    this.inFlight.add(recorded);
-    void recorded.catch((err) => this.report(err, `record fire ${id}`)).finally(() => this.inFlight.delete(recorded));
+    this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });
+  }
+
+  /** A trigger returned: its outcome joins the pass that records every outcome settled in this turn. */
+  private fired(outcome: FireOutcome): void {
+    this.outcomes.push(outcome);
+    if (this.outcomes.length === 1) queueMicrotask(() => this.recordOutcomes());
+    if (--this.firing === 0 && this.onFiresSettled) {
+      const settled = this.onFiresSettled;
+      this.onFiresSettled = undefined;
+      settled();
+    }
+  }
+
+  private firesSettled(): Promise<void> {
+    return this.firing === 0 ? Promise.resolve() : new Promise((resolve) => (this.onFiresSettled = resolve));
+  }
+
+  /**
+   * Records the queued outcomes, one OccurrenceFired per fire, after their triggers were invoked (never before).
+   * Runs on the microtask after a wheel bucket's triggers return, so their appends share a group commit; stop()
+   * also calls it, so no outcome is left behind.
+   */
+  private recordOutcomes(): void {
+    const batch = this.outcomes;
+    if (batch.length === 0) return;
+    this.outcomes = [];
+    const now = this.clock.now();
+    const metadata = this.stamp.metadata(now);
+    for (const o of batch) {
+      const build = (at: number): WorkflowCommand => ({
+        type: 'RecordFired',
+        now: at,
+        nominalTime: o.t,
+        firedAt: o.firedAt,
+        manual: o.manual,
+        recovered: false,
+        error: o.error,
+        operationHandle: o.operationHandle,
+        disposition: o.disposition,
+      });
+      try {
+        const live = this.live.get(o.id);
+        if (!live || this.queues.has(o.id)) {
+          this.execute(o.id, o.id, build, ENGINE_META).catch((err) => this.report(err, `record fire ${o.id}`));
+          continue;
+        }
+        const events = decide(build(now), live.state, o.id);
+        if (events.length > 0) this.appendDecided(live, events, metadata, () => this.run(o.id, o.id, build, ENGINE_META));
+      } catch (err) {
+        this.report(err, `record fire ${o.id}`);
+      }
+    }
+    this.stamp.end();
   }
 
   private report(error: unknown, context: string): void {
