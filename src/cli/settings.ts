@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { hostTimeZone } from '../runtime/index.ts';
+
+const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export interface ServeSettings {
   host: string;
