@@ -87,6 +87,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     await warehouse.open({ path: warehouseFile(config.dataDir) });
     await tables.start();
     await scheduler.open();
+    await tables.recoverInterruptedCommands();
   } catch (error) {
     await scheduler.close().catch(() => undefined);
     await tables.stop().catch(() => undefined);

@@ -28,6 +28,7 @@ import {
 import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { TableLifecycle } from './lifecycle.ts';
 import { msg } from './messages.ts';
+import { recoverInterruptedCommands } from './recovery.ts';
 import { RefreshViews, summarize, type RefreshHistoryEntry } from './projection.ts';
 import { Refresher } from './refresher.ts';
 import { checkPolicy } from './lanes.ts';
@@ -111,6 +112,20 @@ export class MaterializedTableManager {
       await this.refresher.recover(this.log.all());
     })();
     return this.ready;
+  }
+
+  /**
+   * Settles table commands a crash left half done (see recovery.ts). Call after the scheduler is open, since the
+   * workflows' read model is what it compares with. Returns how many tables it settled.
+   */
+  async recoverInterruptedCommands(): Promise<number> {
+    await this.start();
+    return recoverInterruptedCommands({
+      registry: this.registry,
+      warehouse: this.warehouse,
+      scheduler: this.scheduler,
+      cancelRefreshes: (id, ctx) => this.refresher.cancelAll(id, `the materialized table ${id} was dropped`, ctx),
+    });
   }
 
   /** Stops retry timers and running refreshes without ending them: the next start() recovers them. */
