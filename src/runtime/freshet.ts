@@ -7,6 +7,7 @@ import { memoryProjectionPersistence, sqliteProjectionPersistence } from '../pro
 import type { FireInfo, RefreshTrigger } from '../scheduling/index.ts';
 import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
+import { engineIdentity } from './engine-identity.ts';
 import { openEventStore, storeKindOf } from './open-store.ts';
 
 export interface FreshetConfig {
@@ -69,6 +70,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     trigger: options.trigger ?? deferred.trigger,
     defaults: { timeZone: config.timeZone, ...(config.misfirePolicy ? { misfirePolicy: config.misfirePolicy } : {}), ...(config.catchUpWindowMs !== undefined ? { catchUpWindowMs: config.catchUpWindowMs } : {}) },
     engine: {
+      engineId: engineIdentity(config.dataDir),
       ...(config.claimLeadMs !== undefined ? { claimLeadMs: config.claimLeadMs } : {}),
       ...(config.misfireThresholdMs !== undefined ? { misfireThresholdMs: config.misfireThresholdMs } : {}),
       ...(options.onFire ? { onFire: options.onFire } : {}),
