@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { type AnyActorRef, createActor, createEmptyActor } from 'xstate';
 import { type Clock, systemClock } from '../../clock/index.ts';
 import { type EventMetadata, type EventStore, type RecordedEvent, VersionConflictError } from '../../events/index.ts';
@@ -51,6 +51,21 @@ interface FireOutcome {
   disposition?: FireResult['disposition'];
   error?: string;
 }
+
+const recordFired = (o: FireOutcome, now: number): WorkflowCommand => ({
+  type: 'RecordFired',
+  now,
+  nominalTime: o.t,
+  firedAt: o.firedAt,
+  manual: o.manual,
+  recovered: false,
+  error: o.error,
+  operationHandle: o.operationHandle,
+  disposition: o.disposition,
+});
+
+/** The fire timer of a claim whose trigger was invoked and whose outcome is not applied yet. */
+const FIRED: Subscription = Subscription.EMPTY;
 
 /** The stream's occupant while the engine appends its own decision, or the tail of the workflow's command queue. */
 type Held = Promise<unknown>;
@@ -318,9 +333,13 @@ export class WorkflowEngine {
         if (!live || live.state.status !== 'active') continue;
         const plan = this.queues.has(id) ? 'busy' : this.planClaim(live, now);
         if (plan === 'early') this.armClaim(id);
-        else if (plan === 'busy' || plan === 'catch-up') this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
+        else if (plan === 'busy') this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
         else {
-          const events = decide({ type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId }, live.state, id);
+          const command: WorkflowCommand =
+            plan === 'catch-up'
+              ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
+              : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
+          const events = decide(command, live.state, id);
           if (events.length === 0) this.armClaim(id);
           else this.appendDecided(live, events, metadata, () => this.onClaimWake(id));
         }
@@ -331,14 +350,20 @@ export class WorkflowEngine {
     this.stamp.end();
   }
 
-  /** What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a catch-up. */
+  /**
+   * What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a
+   * catch-up — a misfire, a dead engine's claim, or an engine running behind with several times already due, which
+   * claims them all in one append instead of one per wake (so a backlog shrinks instead of lasting).
+   */
   private planClaim(live: LiveWorkflow, now: number): 'early' | 'catch-up' | number {
     const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor) ?? Infinity;
+    const schedule = scheduleOf(cronExpression, timeZone);
+    const next = schedule.nextAfter(live.state.cursor) ?? Infinity;
     let stale = false;
     for (const p of live.state.pending) if (p.t <= now - this.threshold) stale = true;
     if (next - this.lead > now && !stale) return 'early';
-    return next <= now - this.threshold || stale ? 'catch-up' : next;
+    if (next <= now - this.threshold || stale) return 'catch-up';
+    return next < now && (schedule.nextAfter(next) ?? Infinity) <= now ? 'catch-up' : next;
   }
 
   /** The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict). */
@@ -381,10 +406,14 @@ export class WorkflowEngine {
   /** Invokes the trigger for one of this engine's claims. Kept lean: a wheel bucket runs thousands back to back. */
   private fire(id: string, t: number): void {
     const live = this.live.get(id);
-    live?.fireTimers?.delete(t);
-    if (!live || !this.running) return;
-    const claim = live.state.pending.find((p) => p.t === t && p.by === this.engineId);
-    if (!claim) return;
+    const claim = live?.state.pending.find((p) => p.t === t && p.by === this.engineId);
+    if (!live || !claim || !this.running) {
+      live?.fireTimers?.delete(t);
+      return;
+    }
+    // Until its outcome is applied the claim stays pending: the marker stops syncFireTimers from arming it again
+    // when another append to the stream (the next claim) lands first.
+    live.fireTimers?.set(t, FIRED);
     const def = live.state.def;
     const manual = claim.manual === true;
     const invokedAt = performance.timeOrigin + performance.now();
@@ -441,29 +470,36 @@ export class WorkflowEngine {
     this.outcomes = [];
     const now = this.clock.now();
     const metadata = this.stamp.metadata(now);
+    // A workflow that fired several times (catching up) gets one append with all its outcomes.
+    const decided = new Map<string, { live: LiveWorkflow; state: WorkflowState | undefined; events: WorkflowEvent[] }>();
     for (const o of batch) {
-      const build = (at: number): WorkflowCommand => ({
-        type: 'RecordFired',
-        now: at,
-        nominalTime: o.t,
-        firedAt: o.firedAt,
-        manual: o.manual,
-        recovered: false,
-        error: o.error,
-        operationHandle: o.operationHandle,
-        disposition: o.disposition,
-      });
+      const build = (at: number): WorkflowCommand => recordFired(o, at);
       try {
         const live = this.live.get(o.id);
         if (!live || this.queues.has(o.id)) {
           this.execute(o.id, o.id, build, ENGINE_META).catch((err) => this.report(err, `record fire ${o.id}`));
           continue;
         }
-        const events = decide(build(now), live.state, o.id);
-        if (events.length > 0) this.appendDecided(live, events, metadata, () => this.run(o.id, o.id, build, ENGINE_META));
+        let d = decided.get(o.id);
+        if (!d) decided.set(o.id, (d = { live, state: live.state, events: [] }));
+        for (const e of decide(build(now), d.state, o.id)) {
+          d.events.push(e);
+          d.state = evolve(d.state, e, metadata);
+        }
       } catch (err) {
         this.report(err, `record fire ${o.id}`);
       }
+    }
+    for (const [id, { live, events }] of decided) {
+      if (events.length === 0) continue;
+      // On a conflict each outcome is decided again on the fresh stream (one that was settled meanwhile is a no-op).
+      const retry = async (): Promise<void> => {
+        for (const o of batch) {
+          if (o.id !== id) continue;
+          await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
+        }
+      };
+      this.appendDecided(live, events, metadata, retry);
     }
     this.stamp.end();
   }

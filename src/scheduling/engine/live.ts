@@ -12,6 +12,7 @@ export interface LiveWorkflow {
   version: number;
   actor: Actor<WorkflowMachine>;
   claimTimer?: Subscription;
+  /** A claim's fire timer, from the claim until its outcome is applied (after the fire, a spent marker). */
   fireTimers?: Map<number, Subscription>;
 }
 
