@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, type Subscription, BehaviorSubject } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../events/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../machines/index.ts';
 import type { ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
@@ -25,7 +25,9 @@ export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: Reco
 export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
   private readonly dirty = new Map<string, ProjectedWorkflow>();
-  private readonly position$ = new BehaviorSubject(0);
+  private applied = 0;
+  /** Callers waiting to read their own writes, ordered by position: each event wakes only the ones it reaches. */
+  private readonly waiters: { position: number; resolve: () => void }[] = [];
   private subscription?: Subscription;
   private flushTimer?: NodeJS.Timeout;
 
@@ -38,7 +40,7 @@ export class WorkflowProjection {
   async start(): Promise<void> {
     const loaded = await this.persistence.load();
     this.rows = loaded.rows;
-    this.position$.next(loaded.position);
+    this.advance(loaded.position);
     this.subscription = this.store.subscribe({ after: loaded.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
       next: (e) => this.apply(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
@@ -50,7 +52,7 @@ export class WorkflowProjection {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
     }
-    this.position$.next(e.position);
+    this.advance(e.position);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
   }
 
@@ -59,17 +61,28 @@ export class WorkflowProjection {
     this.flushTimer = undefined;
     const changed = new Map(this.dirty);
     this.dirty.clear();
-    await this.persistence.save(this.position$.value, changed);
+    await this.persistence.save(this.applied, changed);
+  }
+
+  private advance(position: number): void {
+    this.applied = position;
+    let n = 0;
+    while (n < this.waiters.length && this.waiters[n]!.position <= position) this.waiters[n++]!.resolve();
+    if (n > 0) this.waiters.splice(0, n);
   }
 
   /** Resolves once every event up to `position` has been applied. */
-  async waitFor(position: number): Promise<void> {
-    if (this.position$.value >= position) return;
-    await firstValueFrom(this.position$.pipe(filter((p) => p >= position)));
+  waitFor(position: number): Promise<void> {
+    if (this.applied >= position) return Promise.resolve();
+    return new Promise((resolve) => {
+      let i = this.waiters.length;
+      while (i > 0 && this.waiters[i - 1]!.position > position) i--;
+      this.waiters.splice(i, 0, { position, resolve });
+    });
   }
 
   get position(): number {
-    return this.position$.value;
+    return this.applied;
   }
 
   get(id: string): WorkflowInfo | undefined {
