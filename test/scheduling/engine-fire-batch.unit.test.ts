@@ -48,6 +48,24 @@ describe('engine fire path: batched claims and outcomes', () => {
     await h.engine.stop();
   });
 
+  it("a frequent cron's outcome shares one append with the next claim; a rare cron's outcome is recorded at once", async () => {
+    const h = harness();
+    await h.engine.start();
+    const [everySecond] = await createMany(h.engine, 1, '* * * * * ? *');
+    const quarterly = await h.create({ workflowName: 'quartz_job_rare', cronExpression: '0 0/15 * * * ? *', timeZone: 'UTC' });
+    await advanceTo('2026-03-02T10:00:03.100Z');
+    const frequent = await h.store.readStream(workflowStreamName(everySecond!));
+    // :01 fired; its outcome went in with the claim of :02, and so on: one append (one correlation id) per fire.
+    const appends = new Map<string, string[]>();
+    for (const e of frequent.slice(1)) appends.set(e.metadata.correlationId, [...(appends.get(e.metadata.correlationId) ?? []), e.type]);
+    expect([...appends.values()]).toEqual([['FireClaimed'], ['OccurrenceFired', 'FireClaimed'], ['OccurrenceFired', 'FireClaimed']]);
+    await advanceTo('2026-03-02T10:15:00.050Z');
+    const rare = await h.store.readStream(workflowStreamName(quarterly));
+    expect(rare.map((e) => e.type)).toEqual(['WorkflowCreated', 'FireClaimed', 'OccurrenceFired']);
+    await h.engine.stop();
+    expect(ledgerProblems(await h.store.readStream(workflowStreamName(everySecond!)))).toEqual([]);
+  });
+
   it('records each outcome after its trigger returns, and stop() waits for a slow trigger and records its outcome', async () => {
     const store = createMemoryEventStore();
     let release!: () => void;

@@ -24,6 +24,7 @@ import { formatScheduleTime } from './format-time.ts';
 import { type FireResult, noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
+import { type FireOutcome, OutcomeHold } from './outcome-hold.ts';
 
 export interface EngineOptions {
   store: EventStore;
@@ -34,23 +35,17 @@ export interface EngineOptions {
   claimLeadMs?: number;
   /** A fire later than this is a misfire and follows the workflow's policy (Flink/Quartz: 60 s). */
   misfireThresholdMs?: number;
+  /**
+   * How long a fire's outcome may wait to be appended with its workflow's next claim (one append instead of two
+   * for frequent crons) before it is recorded on its own. 0 records outcomes as soon as their triggers return.
+   */
+  outcomeHoldMs?: number;
   /** Called the moment a trigger is invoked (metrics, benchmarks). */
   onFire?: (fire: FireInfo) => void;
   onError?: (error: unknown, context: string) => void;
 }
 
 const ENGINE_META: CommandMeta = { actor: ENGINE_ACTOR };
-
-/** A fire whose trigger has returned, waiting to be recorded as the nominal time's outcome. */
-interface FireOutcome {
-  id: string;
-  t: number;
-  firedAt: number;
-  manual: boolean;
-  operationHandle?: string;
-  disposition?: FireResult['disposition'];
-  error?: string;
-}
 
 const recordFired = (o: FireOutcome, now: number): WorkflowCommand => ({
   type: 'RecordFired',
@@ -85,8 +80,8 @@ export class WorkflowEngine {
   private readonly queues = new Map<string, Held>();
   /** Workflows whose claim timer came due this turn: claimed together in one pass (see claimDue). */
   private claimWakes: string[] = [];
-  /** Fires whose trigger returned: recorded together in one pass (see recordOutcomes). */
-  private outcomes: FireOutcome[] = [];
+  /** Fires whose trigger returned, until their workflow's next claim or the hold records them. */
+  private readonly hold: OutcomeHold;
   /** Triggers invoked whose outcome is not queued yet; stop() waits for them. */
   private firing = 0;
   private onFiresSettled?: () => void;
@@ -105,6 +100,7 @@ export class WorkflowEngine {
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.lead = options.claimLeadMs ?? 250;
     this.threshold = options.misfireThresholdMs ?? 60_000;
+    this.hold = new OutcomeHold(options.outcomeHoldMs ?? 1_000, this.clock, (outcomes) => this.recordOutcomes(outcomes));
     // One shared actor system: a root actor per workflow costs twice the heap of one parented this way.
     this.system = createEmptyActor();
     this.machine = workflowMachine.provide({
@@ -138,8 +134,8 @@ export class WorkflowEngine {
     for (const live of this.live.values()) this.disarm(live.id, true);
     for (;;) {
       await this.firesSettled();
-      this.recordOutcomes(); // now, not on the next turn: nothing fired is left without its outcome
-      if (this.queues.size === 0 && this.firing === 0 && this.outcomes.length === 0) break;
+      this.hold.drain(); // now, not after the hold: nothing fired is left without its outcome
+      if (this.queues.size === 0 && this.firing === 0 && this.hold.size === 0) break;
       await Promise.allSettled([...this.queues.values()]);
     }
     // The actors belong to this engine's actor system and go with it; only a root actor may be stopped directly.
@@ -339,15 +335,35 @@ export class WorkflowEngine {
             plan === 'catch-up'
               ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
               : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
-          const events = decide(command, live.state, id);
-          if (events.length === 0) this.armClaim(id);
-          else this.appendDecided(live, events, metadata, () => this.onClaimWake(id));
+          // The outcomes of its last fires go first, in the same append: one append per fire, not two.
+          const held = this.hold.take(id);
+          let state: WorkflowState | undefined = live.state;
+          const events: WorkflowEvent[] = [];
+          if (held) for (const o of held) state = this.decideInto(events, recordFired(o, now), state, id, metadata);
+          const outcomes = events.length;
+          this.decideInto(events, command, state, id, metadata);
+          if (events.length === outcomes) this.armClaim(id); // nothing to claim: the outcomes alone, if any
+          if (events.length > 0) {
+            this.appendDecided(live, events, metadata, async () => {
+              for (const o of held ?? []) await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
+              await this.onClaimWake(id);
+            });
+          }
         }
       } catch (err) {
         this.report(err, `claim ${id}`);
       }
     }
     this.stamp.end();
+  }
+
+  /** Decides `command` on `state`, appends the events to `into` and returns the state after them. */
+  private decideInto(into: WorkflowEvent[], command: WorkflowCommand, state: WorkflowState | undefined, id: string, metadata: EventMetadata): WorkflowState | undefined {
+    for (const e of decide(command, state, id)) {
+      into.push(e);
+      state = evolve(state, e, metadata);
+    }
+    return state;
   }
 
   /**
@@ -444,10 +460,16 @@ export class WorkflowEngine {
     this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });
   }
 
-  /** A trigger returned: its outcome joins the pass that records every outcome settled in this turn. */
+  /** A trigger returned: its outcome is held for the workflow's next claim (see OutcomeHold). */
   private fired(outcome: FireOutcome): void {
-    this.outcomes.push(outcome);
-    if (this.outcomes.length === 1) queueMicrotask(() => this.recordOutcomes());
+    const live = this.live.get(outcome.id);
+    let claimSoon = false;
+    if (live && live.state.status === 'active' && !outcome.manual) {
+      const { cronExpression, timeZone } = live.state.def;
+      const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
+      claimSoon = next !== null && next - this.lead <= this.clock.now() + this.hold.holdMs;
+    }
+    this.hold.add(outcome, claimSoon);
     if (--this.firing === 0 && this.onFiresSettled) {
       const settled = this.onFiresSettled;
       this.onFiresSettled = undefined;
@@ -460,14 +482,10 @@ export class WorkflowEngine {
   }
 
   /**
-   * Records the queued outcomes, one OccurrenceFired per fire, after their triggers were invoked (never before).
-   * Runs on the microtask after a wheel bucket's triggers return, so their appends share a group commit; stop()
-   * also calls it, so no outcome is left behind.
+   * Records outcomes no claim took, one OccurrenceFired per fire, after their triggers returned (never before):
+   * one pass, so the appends share a group commit. stop() drains the hold into it, so no outcome is left behind.
    */
-  private recordOutcomes(): void {
-    const batch = this.outcomes;
-    if (batch.length === 0) return;
-    this.outcomes = [];
+  private recordOutcomes(batch: FireOutcome[]): void {
     const now = this.clock.now();
     const metadata = this.stamp.metadata(now);
     // A workflow that fired several times (catching up) gets one append with all its outcomes.

@@ -1,13 +1,24 @@
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Fires come in crowds at the same instant and zone: the last answer is usually the next one too. */
-let last = { epochMs: Number.NaN, timeZone: '', text: '' };
+/**
+ * Fires come in crowds at the same few instants and zones (a bucket of a backlog holds several seconds), and
+ * formatToParts costs tens of microseconds: recent answers are kept per zone, a bounded handful of instants each.
+ */
+const recent = new Map<string, Map<number, string>>();
+const PER_ZONE = 64;
 
 /** `yyyy-MM-dd HH:mm:ss` of an instant in an IANA zone: the schedule-time text Flink's job sends. */
 export function formatScheduleTime(epochMs: number, timeZone: string): string {
-  if (epochMs === last.epochMs && timeZone === last.timeZone) return last.text;
+  let zone = recent.get(timeZone);
+  const known = zone?.get(epochMs);
+  if (known !== undefined) return known;
   const text = format(epochMs, timeZone);
-  last = { epochMs, timeZone, text };
+  if (!zone) {
+    if (recent.size >= 1_000) recent.clear();
+    recent.set(timeZone, (zone = new Map()));
+  }
+  if (zone.size >= PER_ZONE) zone.delete(zone.keys().next().value!);
+  zone.set(epochMs, text);
   return text;
 }
 
