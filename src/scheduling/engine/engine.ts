@@ -25,13 +25,18 @@ import { type FireResult, noopTrigger, type RefreshTrigger } from './trigger.ts'
 import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
 import { type FireOutcome, OutcomeHold } from './outcome-hold.ts';
+import { ClaimLead } from './claim-lead.ts';
 
 export interface EngineOptions {
   store: EventStore;
   trigger?: RefreshTrigger;
   clock?: Clock;
   engineId?: string;
-  /** How long before its nominal time a fire is claimed, so the durable claim is off the fire's critical path. */
+  /**
+   * How long before its nominal time a fire is claimed, so the durable claim is off the fire's critical path. A
+   * minimum: when thousands of claims are due together and their pass takes longer, the engine claims earlier
+   * (see ClaimLead).
+   */
   claimLeadMs?: number;
   /** A fire later than this is a misfire and follows the workflow's policy (Flink/Quartz: 60 s). */
   misfireThresholdMs?: number;
@@ -86,6 +91,7 @@ export class WorkflowEngine {
   private firing = 0;
   private onFiresSettled?: () => void;
   private readonly stamp = new PassStamp();
+  private readonly claimLead: ClaimLead;
   private readonly machine;
   private readonly system: AnyActorRef;
   private subscription?: Subscription;
@@ -99,6 +105,7 @@ export class WorkflowEngine {
     this.clock = options.clock ?? systemClock;
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.lead = options.claimLeadMs ?? 250;
+    this.claimLead = new ClaimLead(this.lead);
     this.threshold = options.misfireThresholdMs ?? 60_000;
     this.hold = new OutcomeHold(options.outcomeHoldMs ?? 1_000, this.clock, (outcomes) => this.recordOutcomes(outcomes));
     // One shared actor system: a root actor per workflow costs twice the heap of one parented this way.
@@ -194,7 +201,7 @@ export class WorkflowEngine {
    * envelope: the stream is held (queued commands wait) until the append settles and its events are applied.
    * On a version conflict someone else wrote first: `retry` decides again through the handler, which reads fresh.
    */
-  private appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): void {
+  private appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): Held {
     const { id, version: before, state } = live;
     const held: Held = appendOwn(this.store, id, events, before, metadata).then(
       (result) => {
@@ -217,6 +224,7 @@ export class WorkflowEngine {
       },
     );
     this.queues.set(id, held);
+    return held;
   }
 
   private release(id: string, held: Held): void {
@@ -284,7 +292,7 @@ export class WorkflowEngine {
     const { cronExpression, timeZone } = live.state.def;
     const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
-    let wakeAt = next === null ? Infinity : next - this.lead;
+    let wakeAt = next === null ? Infinity : next - this.claimLead.ms;
     for (const p of live.state.pending) if (p.by !== this.engineId) wakeAt = Math.min(wakeAt, p.t + this.threshold + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
     live.claimTimer = scheduleAt(
@@ -323,6 +331,7 @@ export class WorkflowEngine {
     if (!this.running) return;
     const now = this.clock.now();
     const metadata = this.stamp.metadata(now);
+    let last: Held | undefined;
     for (const id of ids) {
       try {
         const live = this.live.get(id);
@@ -344,7 +353,7 @@ export class WorkflowEngine {
           this.decideInto(events, command, state, id, metadata);
           if (events.length === outcomes) this.armClaim(id); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
-            this.appendDecided(live, events, metadata, async () => {
+            last = this.appendDecided(live, events, metadata, async () => {
               for (const o of held ?? []) await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
               await this.onClaimWake(id);
             });
@@ -355,6 +364,11 @@ export class WorkflowEngine {
       }
     }
     this.stamp.end();
+    // The group commit settles a pass's appends in order: when the last is applied, the pass is done.
+    void last?.then(() => {
+      const end = this.clock.now();
+      this.claimLead.passTook(end - now, end);
+    });
   }
 
   /** Decides `command` on `state`, appends the events to `into` and returns the state after them. */
@@ -377,7 +391,7 @@ export class WorkflowEngine {
     const next = schedule.nextAfter(live.state.cursor) ?? Infinity;
     let stale = false;
     for (const p of live.state.pending) if (p.t <= now - this.threshold) stale = true;
-    if (next - this.lead > now && !stale) return 'early';
+    if (next - this.claimLead.ms > now && !stale) return 'early';
     if (next <= now - this.threshold || stale) return 'catch-up';
     return next < now && (schedule.nextAfter(next) ?? Infinity) <= now ? 'catch-up' : next;
   }
@@ -467,7 +481,7 @@ export class WorkflowEngine {
     if (live && live.state.status === 'active' && !outcome.manual) {
       const { cronExpression, timeZone } = live.state.def;
       const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-      claimSoon = next !== null && next - this.lead <= this.clock.now() + this.hold.holdMs;
+      claimSoon = next !== null && next - this.claimLead.ms <= this.clock.now() + this.hold.holdMs;
     }
     this.hold.add(outcome, claimSoon);
     if (--this.firing === 0 && this.onFiresSettled) {
