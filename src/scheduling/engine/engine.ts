@@ -24,7 +24,8 @@ import { formatScheduleTime } from './format-time.ts';
 import { type FireResult, noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
-import { type FireOutcome, OutcomeHold } from './outcome-hold.ts';
+import { type FireOutcome, OutcomeHold, recordFired } from './outcome-hold.ts';
+import { decideOnto, planClaim } from './plan-claim.ts';
 import { ClaimLead } from './claim-lead.ts';
 
 export interface EngineOptions {
@@ -51,18 +52,6 @@ export interface EngineOptions {
 }
 
 const ENGINE_META: CommandMeta = { actor: ENGINE_ACTOR };
-
-const recordFired = (o: FireOutcome, now: number): WorkflowCommand => ({
-  type: 'RecordFired',
-  now,
-  nominalTime: o.t,
-  firedAt: o.firedAt,
-  manual: o.manual,
-  recovered: false,
-  error: o.error,
-  operationHandle: o.operationHandle,
-  disposition: o.disposition,
-});
 
 /** The fire timer of a claim whose trigger was invoked and whose outcome is not applied yet. */
 const FIRED: Subscription = Subscription.EMPTY;
@@ -336,7 +325,7 @@ export class WorkflowEngine {
       try {
         const live = this.live.get(id);
         if (!live || live.state.status !== 'active') continue;
-        const plan = this.queues.has(id) ? 'busy' : this.planClaim(live, now);
+        const plan = this.queues.has(id) ? 'busy' : planClaim(live.state, now, this.claimLead.ms, this.threshold);
         if (plan === 'early') this.armClaim(id);
         else if (plan === 'busy') this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
         else {
@@ -348,9 +337,9 @@ export class WorkflowEngine {
           const held = this.hold.take(id);
           let state: WorkflowState | undefined = live.state;
           const events: WorkflowEvent[] = [];
-          if (held) for (const o of held) state = this.decideInto(events, recordFired(o, now), state, id, metadata);
+          if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
           const outcomes = events.length;
-          this.decideInto(events, command, state, id, metadata);
+          decideOnto(events, command, state, id, metadata);
           if (events.length === outcomes) this.armClaim(id); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
             last = this.appendDecided(live, events, metadata, async () => {
@@ -371,36 +360,11 @@ export class WorkflowEngine {
     });
   }
 
-  /** Decides `command` on `state`, appends the events to `into` and returns the state after them. */
-  private decideInto(into: WorkflowEvent[], command: WorkflowCommand, state: WorkflowState | undefined, id: string, metadata: EventMetadata): WorkflowState | undefined {
-    for (const e of decide(command, state, id)) {
-      into.push(e);
-      state = evolve(state, e, metadata);
-    }
-    return state;
-  }
-
-  /**
-   * What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a
-   * catch-up — a misfire, a dead engine's claim, or an engine running behind with several times already due, which
-   * claims them all in one append instead of one per wake (so a backlog shrinks instead of lasting).
-   */
-  private planClaim(live: LiveWorkflow, now: number): 'early' | 'catch-up' | number {
-    const { cronExpression, timeZone } = live.state.def;
-    const schedule = scheduleOf(cronExpression, timeZone);
-    const next = schedule.nextAfter(live.state.cursor) ?? Infinity;
-    let stale = false;
-    for (const p of live.state.pending) if (p.t <= now - this.threshold) stale = true;
-    if (next - this.claimLead.ms > now && !stale) return 'early';
-    if (next <= now - this.threshold || stale) return 'catch-up';
-    return next < now && (schedule.nextAfter(next) ?? Infinity) <= now ? 'catch-up' : next;
-  }
-
   /** The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict). */
   private async onClaimWake(id: string): Promise<void> {
     const live = this.live.get(id);
     if (!live || !this.running || live.state.status !== 'active') return;
-    const plan = this.planClaim(live, this.clock.now());
+    const plan = planClaim(live.state, this.clock.now(), this.claimLead.ms, this.threshold);
     if (plan === 'early') return this.armClaim(id);
     const key = jobKey(live.state.def.workflowGroup, live.state.def.workflowName);
     const handled = await this.run(id, key, (at) =>

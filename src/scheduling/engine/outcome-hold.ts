@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
+import type { WorkflowCommand } from '../../machines/index.ts';
 import type { FireResult } from './trigger.ts';
 
 /** A fire whose trigger has returned, waiting to be recorded as the nominal time's outcome. */
@@ -15,6 +16,19 @@ export interface FireOutcome {
   /** Taken by its workflow's next claim. */
   taken?: boolean;
 }
+
+/** The engine's command that records an outcome, decided at `now`. */
+export const recordFired = (o: FireOutcome, now: number): WorkflowCommand => ({
+  type: 'RecordFired',
+  now,
+  nominalTime: o.t,
+  firedAt: o.firedAt,
+  manual: o.manual,
+  recovered: false,
+  error: o.error,
+  operationHandle: o.operationHandle,
+  disposition: o.disposition,
+});
 
 /**
  * Outcomes whose workflow claims again within `holdMs` wait here for that claim, which appends them in the same
