@@ -4,7 +4,6 @@ import { type AnyActorRef, createActor, createEmptyActor } from 'xstate';
 import { type Clock, systemClock } from '../../clock/index.ts';
 import { type EventMetadata, type EventStore, type RecordedEvent, VersionConflictError } from '../../events/index.ts';
 import {
-  decide,
   evolve,
   jobKey,
   scheduleOf,
@@ -20,11 +19,11 @@ import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from
 import { MAX_WAIT_MS, scheduleAt } from './timer-at.ts';
 import { TimerWheel } from './timer-wheel.ts';
 import { internDefinition } from './intern.ts';
-import { formatScheduleTime } from './format-time.ts';
-import { type FireResult, noopTrigger, type RefreshTrigger } from './trigger.ts';
+import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
-import { type FireOutcome, OutcomeHold, recordFired } from './outcome-hold.ts';
+import { recordFired } from './outcome-hold.ts';
+import { FirePath, type FireHost } from './fire-path.ts';
 import { decideOnto, planClaim } from './plan-claim.ts';
 import { ClaimLead } from './claim-lead.ts';
 
@@ -53,9 +52,6 @@ export interface EngineOptions {
 
 const ENGINE_META: CommandMeta = { actor: ENGINE_ACTOR };
 
-/** The fire timer of a claim whose trigger was invoked and whose outcome is not applied yet. */
-const FIRED: Subscription = Subscription.EMPTY;
-
 /** The stream's occupant while the engine appends its own decision, or the tail of the workflow's command queue. */
 type Held = Promise<unknown>;
 
@@ -66,7 +62,6 @@ type Held = Promise<unknown>;
 export class WorkflowEngine {
   readonly engineId: string;
   private readonly store: EventStore;
-  private readonly trigger: RefreshTrigger;
   private readonly clock: Clock;
   private readonly lead: number;
   private readonly threshold: number;
@@ -74,11 +69,8 @@ export class WorkflowEngine {
   private readonly queues = new Map<string, Held>();
   /** Workflows whose claim timer came due this turn: claimed together in one pass (see claimDue). */
   private claimWakes: string[] = [];
-  /** Fires whose trigger returned, until their workflow's next claim or the hold records them. */
-  private readonly hold: OutcomeHold;
-  /** Triggers invoked whose outcome is not queued yet; stop() waits for them. */
-  private firing = 0;
-  private onFiresSettled?: () => void;
+  /** Invoking triggers and recording their outcomes. */
+  private readonly fires: FirePath;
   private readonly stamp = new PassStamp();
   private readonly claimLead: ClaimLead;
   private readonly machine;
@@ -90,13 +82,12 @@ export class WorkflowEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
-    this.trigger = options.trigger ?? noopTrigger;
     this.clock = options.clock ?? systemClock;
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.lead = options.claimLeadMs ?? 250;
     this.claimLead = new ClaimLead(this.lead);
     this.threshold = options.misfireThresholdMs ?? 60_000;
-    this.hold = new OutcomeHold(options.outcomeHoldMs ?? 1_000, this.clock, (outcomes) => this.recordOutcomes(outcomes));
+    this.fires = new FirePath(this.fireHost(), options.trigger ?? noopTrigger, ENGINE_META, options.outcomeHoldMs ?? 1_000, options.onFire);
     // One shared actor system: a root actor per workflow costs twice the heap of one parented this way.
     this.system = createEmptyActor();
     this.machine = workflowMachine.provide({
@@ -129,9 +120,9 @@ export class WorkflowEngine {
     this.subscription?.unsubscribe();
     for (const live of this.live.values()) this.disarm(live.id, true);
     for (;;) {
-      await this.firesSettled();
-      this.hold.drain(); // now, not after the hold: nothing fired is left without its outcome
-      if (this.queues.size === 0 && this.firing === 0 && this.hold.size === 0) break;
+      await this.fires.settled();
+      this.fires.hold.drain(); // now, not after the hold: nothing fired is left without its outcome
+      if (this.queues.size === 0 && this.fires.inFlight === 0 && this.fires.hold.size === 0) break;
       await Promise.allSettled([...this.queues.values()]);
     }
     // The actors belong to this engine's actor system and go with it; only a root actor may be stopped directly.
@@ -334,7 +325,7 @@ export class WorkflowEngine {
               ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
               : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
           // The outcomes of its last fires go first, in the same append: one append per fire, not two.
-          const held = this.hold.take(id);
+          const held = this.fires.hold.take(id);
           let state: WorkflowState | undefined = live.state;
           const events: WorkflowEvent[] = [];
           if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
@@ -390,114 +381,29 @@ export class WorkflowEngine {
       for (const { t, by } of pending) {
         if (by !== this.engineId || live.fireTimers?.has(t)) continue;
         live.fireTimers ??= new Map();
-        const sub = scheduleAt(t, this.clock, () => this.fire(live.id, t), MAX_WAIT_MS, this.wheel);
+        const sub = scheduleAt(t, this.clock, () => this.fires.fire(live.id, t), MAX_WAIT_MS, this.wheel);
         if (!sub.closed) live.fireTimers.set(t, sub);
       }
     }
     if (live.fireTimers?.size === 0) live.fireTimers = undefined;
   }
 
-  /** Invokes the trigger for one of this engine's claims. Kept lean: a wheel bucket runs thousands back to back. */
-  private fire(id: string, t: number): void {
-    const live = this.live.get(id);
-    const claim = live?.state.pending.find((p) => p.t === t && p.by === this.engineId);
-    if (!live || !claim || !this.running) {
-      live?.fireTimers?.delete(t);
-      return;
-    }
-    // Until its outcome is applied the claim stays pending: the marker stops syncFireTimers from arming it again
-    // when another append to the stream (the next claim) lands first.
-    live.fireTimers?.set(t, FIRED);
-    const def = live.state.def;
-    const manual = claim.manual === true;
-    const invokedAt = performance.timeOrigin + performance.now();
-    const firedAt = this.clock.now();
-    let done: Promise<FireResult | void>;
-    try {
-      done = this.trigger.fire({
-        workflowId: id,
-        workflowName: def.workflowName,
-        workflowGroup: def.workflowGroup,
-        tableIdentifier: def.tableIdentifier,
-        scheduleTime: t,
-        scheduleTimeText: formatScheduleTime(t, def.timeZone),
-        timeZone: def.timeZone,
-        dynamicOptions: def.dynamicOptions,
-        executionConfig: def.executionConfig,
-        initConfig: def.initConfig,
-        manual,
-      });
-    } catch (err) {
-      done = Promise.reject(err);
-    }
-    this.firing++;
-    done.then(
-      (result) => this.fired({ id, t, firedAt, manual, operationHandle: result?.operationHandle, disposition: result?.disposition }),
-      (err: unknown) => this.fired({ id, t, firedAt, manual, error: err instanceof Error ? err.message : String(err) }),
-    );
-    this.options.onFire?.({ workflowId: id, nominalTime: t, invokedAt, manual });
-  }
-
-  /** A trigger returned: its outcome is held for the workflow's next claim (see OutcomeHold). */
-  private fired(outcome: FireOutcome): void {
-    const live = this.live.get(outcome.id);
-    let claimSoon = false;
-    if (live && live.state.status === 'active' && !outcome.manual) {
-      const { cronExpression, timeZone } = live.state.def;
-      const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-      claimSoon = next !== null && next - this.claimLead.ms <= this.clock.now() + this.hold.holdMs;
-    }
-    this.hold.add(outcome, claimSoon);
-    if (--this.firing === 0 && this.onFiresSettled) {
-      const settled = this.onFiresSettled;
-      this.onFiresSettled = undefined;
-      settled();
-    }
-  }
-
-  private firesSettled(): Promise<void> {
-    return this.firing === 0 ? Promise.resolve() : new Promise((resolve) => (this.onFiresSettled = resolve));
-  }
-
-  /**
-   * Records outcomes no claim took, one OccurrenceFired per fire, after their triggers returned (never before):
-   * one pass, so the appends share a group commit. stop() drains the hold into it, so no outcome is left behind.
-   */
-  private recordOutcomes(batch: FireOutcome[]): void {
-    const now = this.clock.now();
-    const metadata = this.stamp.metadata(now);
-    // A workflow that fired several times (catching up) gets one append with all its outcomes.
-    const decided = new Map<string, { live: LiveWorkflow; state: WorkflowState | undefined; events: WorkflowEvent[] }>();
-    for (const o of batch) {
-      const build = (at: number): WorkflowCommand => recordFired(o, at);
-      try {
-        const live = this.live.get(o.id);
-        if (!live || this.queues.has(o.id)) {
-          this.execute(o.id, o.id, build, ENGINE_META).catch((err) => this.report(err, `record fire ${o.id}`));
-          continue;
-        }
-        let d = decided.get(o.id);
-        if (!d) decided.set(o.id, (d = { live, state: live.state, events: [] }));
-        for (const e of decide(build(now), d.state, o.id)) {
-          d.events.push(e);
-          d.state = evolve(d.state, e, metadata);
-        }
-      } catch (err) {
-        this.report(err, `record fire ${o.id}`);
-      }
-    }
-    for (const [id, { live, events }] of decided) {
-      if (events.length === 0) continue;
-      // On a conflict each outcome is decided again on the fresh stream (one that was settled meanwhile is a no-op).
-      const retry = async (): Promise<void> => {
-        for (const o of batch) {
-          if (o.id !== id) continue;
-          await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
-        }
-      };
-      this.appendDecided(live, events, metadata, retry);
-    }
-    this.stamp.end();
+  /** The engine as the fire path sees it. */
+  private fireHost(): FireHost {
+    return {
+      engineId: this.engineId,
+      clock: this.clock,
+      liveOf: (id) => this.live.get(id),
+      isRunning: () => this.running,
+      isBusy: (id) => this.queues.has(id),
+      claimLeadMs: () => this.claimLead.ms,
+      execute: (id, key, build, meta) => this.execute(id, key, (now) => build(now), meta),
+      run: (id, key, build, meta) => this.run(id, key, build, meta),
+      appendDecided: (live, events, metadata, retry) => this.appendDecided(live, events, metadata, retry),
+      passMetadata: (now) => this.stamp.metadata(now),
+      endPass: () => this.stamp.end(),
+      report: (error, context) => this.report(error, context),
+    };
   }
 
   private report(error: unknown, context: string): void {
