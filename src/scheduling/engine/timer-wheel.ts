@@ -9,6 +9,10 @@ export class TimerWheel implements SchedulerLike {
   private readonly buckets = new Map<number, Set<WheelAction<unknown>>>();
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
 
+  /**
+   * The wheel places Node timers, which run on the process clock, so it measures delays on that clock; whether a
+   * wait is over is decided by scheduleAt against the injected Clock (which re-arms when woken early).
+   */
   now(): number {
     return Date.now();
   }
