@@ -1,4 +1,4 @@
-import type { FireDisposition, MisfirePolicy, StringMap, WorkflowDefinition } from './events.ts';
+import type { FiredData, MisfirePolicy, StringMap, WorkflowDefinition } from './events.ts';
 
 /** Commands carry `now` (from the injected clock): the decider never reads the time itself. */
 export type WorkflowCommand =
@@ -18,18 +18,8 @@ export type WorkflowCommand =
   | { type: 'DeleteWorkflow'; now: number; engineId: string }
   /** Engine: commit to firing the next nominal time. */
   | { type: 'ClaimFire'; now: number; nominalTime: number; engineId: string }
-  /** Engine: the trigger was invoked for a claimed nominal time. */
-  | {
-      type: 'RecordFired';
-      now: number;
-      nominalTime: number;
-      firedAt: number;
-      manual: boolean;
-      recovered: boolean;
-      error?: string;
-      operationHandle?: string;
-      disposition?: FireDisposition;
-    }
+  /** Engine: the trigger was invoked for a claimed nominal time; carries what the outcome event records. */
+  | ({ type: 'RecordFired'; now: number } & FiredData)
   /** Engine: settle nominal times that went by unclaimed (restart, lag) or claims left by a dead engine. */
   | { type: 'CatchUp'; now: number; misfireThresholdMs: number; engineId: string };
 
