@@ -10,7 +10,6 @@ import {
   type OperationLog,
   type OperationState,
   type RecordContext,
-  type RefreshKind,
   type RefreshSubmittedData,
   type RetryPolicy,
   retryDelayMs,
@@ -20,19 +19,11 @@ import { admit, type Lane } from './lanes.ts';
 import type { TableState } from './table-events.ts';
 import type { OverlapPolicy } from './types.ts';
 
-export interface SubmitRequest {
-  table: TableState;
-  kind: RefreshKind;
-  scheduleTime: string | null;
-  partitions: Record<string, string>;
-  dynamicOptions: Record<string, string>;
-  executionConfig: Record<string, string>;
-  threads: number | null;
-  timeoutMs: number | null;
-  workflowId: string | null;
-  manual: boolean;
-  policy: OverlapPolicy;
-}
+/** A refresh to submit: what its RefreshSubmitted event records about the request, plus the table and its policy. */
+export type SubmitRequest = Pick<
+  RefreshSubmittedData,
+  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'manual'
+> & { table: TableState; policy: OverlapPolicy };
 
 export interface SubmitResult {
   operationHandle?: OperationHandle;
