@@ -44,7 +44,11 @@ export function summarize(s: OperationState): OperationSummary {
   };
 }
 
-const byAge = (a: OperationState, b: OperationState) => a.submittedAt - b.submittedAt || a.operationHandle.localeCompare(b.operationHandle);
+/**
+ * Oldest first. Ties (two submissions in one millisecond) keep the order the operations were first seen, which is
+ * the log's order both live and on rebuild (Map insertion order; the sort is stable) — not their random handles.
+ */
+const byAge = (a: OperationState, b: OperationState) => a.submittedAt - b.submittedAt;
 
 /**
  * Refresh status and history per table: a pure fold over table and operation events, fed live by the manager as it
