@@ -3,6 +3,7 @@
  * Bad input prints the error to stderr and sets exit code 2 (never process.exit: main owns the process).
  */
 import type { Command } from 'commander';
+import { hostTimeZone } from '../clock/index.ts';
 import { CronExpressionError, nextFireTimes } from '../scheduling/cron/index.ts';
 
 interface NextOptions {
@@ -24,7 +25,7 @@ export function registerCronCommands(program: Command): void {
     .option('--json', 'print {"expression","timeZone","fireTimes":[…]}')
     .action((expression: string, options: NextOptions, command: Command) => {
       const out = outputOf(command);
-      const timeZone = options.tz ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const timeZone = options.tz ?? hostTimeZone();
       try {
         const count = options.count === undefined ? 1 : Number(options.count);
         const times = nextFireTimes(expression, { after: options.after ?? new Date(), timeZone, count });

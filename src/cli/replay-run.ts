@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { EventStore } from '../events/index.ts';
 import { applyWorkflowEvent, diffProjections, type ProjectedWorkflow, rebuildWorkflows, sqliteProjectionPersistence } from '../projections/index.ts';
-import { openEventStore, storeKindOf } from '../runtime/index.ts';
+import { openEventStore, projectionsFile, storeKindOf } from '../runtime/index.ts';
 import { CliError } from './client.ts';
 
 export interface ReplayOptions {
@@ -14,7 +13,7 @@ export interface ReplayOptions {
 }
 
 export async function runReplay(o: ReplayOptions): Promise<void> {
-  const path = join(o.dataDir, 'projections.sqlite');
+  const path = projectionsFile(o.dataDir);
   if (o.verify && (storeKindOf(o.store) !== 'sqlite' || !existsSync(path))) {
     throw new CliError(`Nothing to verify against: freshet keeps a saved read model only for the SQLite store (${path} not found). Run freshet on this data directory first.`, 2);
   }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-
-const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+import { hostTimeZone } from '../clock/index.ts';
 
 export interface ServeSettings {
   host: string;

@@ -7,3 +7,5 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+export { durationMs, hostTimeZone } from './duration.ts';

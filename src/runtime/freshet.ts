@@ -1,14 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Clock, systemClock } from '../clock/index.ts';
+import { type Clock, hostTimeZone, systemClock } from '../clock/index.ts';
 import type { EventStore } from '../events/index.ts';
 import type { MisfirePolicy } from '../machines/index.ts';
-import { memoryProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
 import type { FireInfo, RefreshTrigger } from '../scheduling/index.ts';
 import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { engineIdentity } from './engine-identity.ts';
-import { openEventStore, storeKindOf } from './open-store.ts';
+import { openEventStore, openProjectionPersistence } from './open-store.ts';
 
 export interface FreshetConfig {
   /** Where the embedded store, read models and warehouse live (default ./data). */
@@ -43,7 +41,6 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   onFire?: (fire: FireInfo) => void;
 }
 
-export const hostTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
 export async function openFreshet(options: OpenFreshetOptions = {}): Promise<FreshetRuntime> {
@@ -59,7 +56,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   const clock = options.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true });
   const store = openEventStore(config.store, config.dataDir, { clock });
-  const projection = storeKindOf(config.store) === 'sqlite' ? sqliteProjectionPersistence(join(config.dataDir, 'projections.sqlite')) : memoryProjectionPersistence();
+  const projection = openProjectionPersistence(config.store, config.dataDir);
   const warehouse = createDuckDbWarehouse();
   // The scheduler fires into the manager and the manager drives the scheduler: a deferred trigger ties the knot.
   const deferred = deferredRefreshTrigger();

@@ -1,3 +1,3 @@
-export { openFreshet, hostTimeZone, type FreshetRuntime, type FreshetConfig, type OpenFreshetOptions } from './freshet.ts';
-export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
-export { parseDuration } from './duration.ts';
+export { hostTimeZone } from '../clock/index.ts';
+export { openFreshet, type FreshetRuntime, type FreshetConfig, type OpenFreshetOptions } from './freshet.ts';
+export { openEventStore, openProjectionPersistence, projectionsFile, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EventStore, createEsdbEventStore, createMemoryEventStore, createSqliteEventStore } from '../events/index.ts';
 import type { Clock } from '../clock/index.ts';
+import { memoryProjectionPersistence, type ProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
 
 export type StoreKind = 'sqlite' | 'memory' | 'esdb';
 
@@ -16,6 +17,16 @@ export function storeKindOf(spec: string): StoreKind {
   if (/^(esdb|esdb\+discover|kurrentdb):\/\//.test(spec)) return 'esdb';
   throw new StoreSpecError(`Unknown store '${spec}': use 'sqlite' (the default, a file in the data directory), 'sqlite:<path>', 'memory', or an EventStoreDB URL such as 'esdb://localhost:2113?tls=false'.`);
 }
+
+/**
+ * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, or in
+ * memory (rebuilt from the log at start) for the other stores.
+ */
+export function openProjectionPersistence(spec: string, dataDir: string): ProjectionPersistence {
+  return storeKindOf(spec) === 'sqlite' ? sqliteProjectionPersistence(projectionsFile(dataDir)) : memoryProjectionPersistence();
+}
+
+export const projectionsFile = (dataDir: string): string => join(dataDir, 'projections.sqlite');
 
 export function openEventStore(spec: string, dataDir: string, options: { clock?: Clock; durability?: 'durable' | 'relaxed' } = {}): EventStore {
   switch (storeKindOf(spec)) {

@@ -1,8 +1,7 @@
 import { MISFIRE_POLICIES, type MisfirePolicy } from '../machines/index.ts';
-import { sqliteProjectionPersistence, memoryProjectionPersistence } from '../projections/index.ts';
-import { parseDuration } from '../runtime/duration.ts';
-import { openEventStore, storeKindOf } from '../runtime/open-store.ts';
-import { join } from 'node:path';
+import { memoryProjectionPersistence } from '../projections/index.ts';
+import { durationMs } from '../clock/index.ts';
+import { openEventStore, openProjectionPersistence, storeKindOf } from '../runtime/open-store.ts';
 import { EmbeddedWorkflowScheduler } from './embedded-scheduler.ts';
 import { type ConfigOption, ValidationException, type WorkflowSchedulerFactory, type WorkflowSchedulerFactoryContext } from './factory.ts';
 
@@ -37,11 +36,10 @@ export class EmbeddedWorkflowSchedulerFactory implements WorkflowSchedulerFactor
       throw new ValidationException(`Invalid value '${policy}' for option 'misfire-policy': use one of ${MISFIRE_POLICIES.join(', ')}.`);
     }
     const duration = (key: string, fallback: string): number => {
-      try {
-        return parseDuration(o[key] ?? fallback, key);
-      } catch (error) {
-        throw new ValidationException((error as Error).message);
-      }
+      const text = o[key] ?? fallback;
+      const ms = durationMs(text);
+      if (ms === undefined) throw new ValidationException(`Invalid duration '${text}' for option '${key}': use a whole number and a unit (ms, s, min, h, d), e.g. '24 h'.`);
+      return ms;
     };
     const spec = o.store ?? 'sqlite';
     const dataDir = o['data-dir'] ?? './data';
@@ -51,7 +49,7 @@ export class EmbeddedWorkflowSchedulerFactory implements WorkflowSchedulerFactor
       throw new ValidationException((error as Error).message);
     }
     const store = context.store ?? openEventStore(spec, dataDir, { ...(context.clock ? { clock: context.clock } : {}) });
-    const projection = storeKindOf(spec) === 'sqlite' && !context.store ? sqliteProjectionPersistence(join(dataDir, 'projections.sqlite')) : memoryProjectionPersistence();
+    const projection = context.store ? memoryProjectionPersistence() : openProjectionPersistence(spec, dataDir);
     return new EmbeddedWorkflowScheduler({
       store,
       ownsStore: !context.store,

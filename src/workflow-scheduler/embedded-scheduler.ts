@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/index.ts';
+import { type Clock, hostTimeZone } from '../clock/index.ts';
 import type { EventStore } from '../events/index.ts';
 import {
   jobKey,
@@ -33,8 +33,6 @@ export interface EmbeddedWorkflowSchedulerOptions {
   /** Close the store on close() (when the scheduler opened it). */
   ownsStore?: boolean;
 }
-
-const hostZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * freshet's embedded scheduler: Flink's SPI over the event-sourced engine, in process. Unlike Flink's (Quartz in
@@ -88,7 +86,7 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
       workflowGroup: DEFAULT_GROUP,
       tableIdentifier: identifier,
       cronExpression: request.cronExpression.trim(),
-      timeZone: o.timeZone ?? this.options.defaults?.timeZone ?? hostZone(),
+      timeZone: o.timeZone ?? this.options.defaults?.timeZone ?? hostTimeZone(),
       misfirePolicy: o.misfirePolicy ?? this.options.defaults?.misfirePolicy ?? 'fire-all',
       catchUpWindowMs: o.catchUpWindowMs ?? this.options.defaults?.catchUpWindowMs ?? DEFAULT_CATCH_UP_WINDOW_MS,
       initConfig: request.initConfig ?? {},

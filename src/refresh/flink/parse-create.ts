@@ -1,6 +1,6 @@
 import type { Cursor } from './cursor.ts';
 import { FlinkValidationError } from './errors.ts';
-import { convertFreshnessToCron, freshnessFromIntervalLiteral, type IntervalFreshness } from './freshness.ts';
+import { convertFreshnessToCron, freshnessFromIntervalLiteral } from './freshness.ts';
 import { readIdentifier, readPart, type IdentifierDefaults } from './identifier.ts';
 import type { Token } from './lexer.ts';
 import { readOptions } from './literals.ts';

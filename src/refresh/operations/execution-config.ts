@@ -1,3 +1,4 @@
+import { durationMs } from '../../clock/index.ts';
 import { FlinkValidationError } from '../flink/index.ts';
 
 /** Option read for a refresh's timeout (freshet's own key; Flink has no per-job timeout option). */
@@ -9,14 +10,6 @@ export interface RefreshResources {
   threads: number | null;
   timeoutMs: number | null;
 }
-
-const UNIT_MS: Record<string, number> = {
-  '': 1, ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000, m: 60_000,
-  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-};
 
 /**
  * What an execution config means for DuckDB: parallelism → threads (Flink's -1 means "default": unset), and
@@ -38,14 +31,12 @@ export function resourcesOf(config: Readonly<Record<string, string>>): RefreshRe
   const rawTimeout = config[TIMEOUT_OPTION];
   let timeoutMs: number | null = null;
   if (rawTimeout !== undefined) {
-    const m = /^\s*(\d+)\s*([a-zA-Z]*)\s*$/.exec(rawTimeout);
-    const factor = m ? UNIT_MS[(m[2] ?? '').toLowerCase()] : undefined;
-    if (!m || factor === undefined || Number(m[1]) === 0) {
+    timeoutMs = durationMs(rawTimeout) ?? 0;
+    if (timeoutMs === 0) {
       throw new FlinkValidationError(
         `Could not parse value '${rawTimeout}' for key '${TIMEOUT_OPTION}': expected a positive duration such as '90 s', '5 min' or '1 h'.`,
       );
     }
-    timeoutMs = Number(m[1]) * factor;
   }
   return { threads, timeoutMs };
 }

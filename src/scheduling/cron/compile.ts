@@ -30,7 +30,8 @@ import { CronArgumentError } from './errors.ts';
 import { parseQuartz } from './parse.ts';
 import { nextMatchingWall } from './search.ts';
 import type { CronSpec } from './spec.ts';
-import { hostTimeZone, type ZoneOffsets, zoneOffsets } from './zone.ts';
+import { hostTimeZone } from '../../clock/index.ts';
+import { type ZoneOffsets, zoneOffsets } from './zone.ts';
 
 /**
  * Quartz's MAX_YEAR is the JVM's start year + 100; ours is this process's start year + 100, read once at load

@@ -91,10 +91,6 @@ export class ZoneOffsets {
 
 const zones = new Map<string, ZoneOffsets>();
 
-export function hostTimeZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
 /** The shared offset cache of a zone; throws CronTimeZoneError for a name the runtime does not know. */
 export function zoneOffsets(timeZone: string): ZoneOffsets {
   const cached = zones.get(timeZone);
