@@ -1,11 +1,6 @@
-import { type EventStore, type NewEvent, VersionConflictError } from '../../events/index.ts';
-import {
-  decide,
-  WORKFLOW_EVENT_SCHEMA_VERSION,
-  type WorkflowCommand,
-  type WorkflowEvent,
-  workflowStreamName,
-} from '../../machines/index.ts';
+import { type EventMetadata, type EventStore, VersionConflictError } from '../../events/index.ts';
+import { decide, type WorkflowCommand, type WorkflowEvent } from '../../machines/index.ts';
+import { appendOwn } from './own-append.ts';
 import type { VersionedState } from './stream-state.ts';
 
 export interface CommandMeta {
@@ -44,22 +39,15 @@ export async function handleCommand(
     const at = now();
     const events = decide(build(at), before.state, key); // 2. decide
     if (events.length === 0) return { events, version: before.version, position: 0, before };
-    const occurredAt = new Date(at).toISOString();
-    const correlationId = meta.correlationId ?? crypto.randomUUID();
-    const envelopes: NewEvent[] = events.map((e) => ({
-      type: e.type,
-      schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION,
-      data: e.data,
-      metadata: {
-        actor: meta.actor,
-        ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
-        correlationId,
-        ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
-        occurredAt,
-      },
-    }));
+    const metadata: EventMetadata = {
+      actor: meta.actor,
+      ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
+      correlationId: meta.correlationId ?? crypto.randomUUID(),
+      ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
+      occurredAt: new Date(at).toISOString(),
+    };
     try {
-      const result = await store.appendToStream(workflowStreamName(workflowId), envelopes, { expectedVersion: before.version }); // 3. append
+      const result = await appendOwn(store, workflowId, events, before.version, metadata); // 3. append
       return { events, version: result.nextExpectedVersion, position: result.position, before };
     } catch (error) {
       if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error; // 4. retry on conflict only

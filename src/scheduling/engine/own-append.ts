@@ -26,7 +26,7 @@ export class PassStamp {
   }
 }
 
-/** Step 3 of the command handler for a decision the engine took on its live state: append with that version. */
+/** Step 3 of the command handler (and of the engine's own decisions): the events in their envelopes, appended with the expected version. */
 export function appendOwn(store: EventStore, workflowId: string, events: readonly WorkflowEvent[], expectedVersion: number, metadata: EventMetadata) {
   const envelopes: NewEvent[] = [];
   for (const e of events) envelopes.push({ type: e.type, schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION, data: e.data, metadata });
