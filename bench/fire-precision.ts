@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import { createSqliteEventStore } from '../src/events/index.ts';
 import { workflowIdOf } from '../src/machines/index.ts';
@@ -28,115 +29,148 @@ export interface PrecisionFigures {
   cpuPercent: number;
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function summarize(workflows: number, from: number, to: number, seen: Map<string, Map<number, number>>, lateness: number[], cpu: NodeJS.CpuUsage, wallMs: number): PrecisionFigures {
-  let missed = 0;
-  let doubled = 0;
-  let fires = 0;
-  for (const perTime of seen.values()) {
-    for (let t = from; t <= to; t += 1000) {
-      const n = perTime.get(t) ?? 0;
+/**
+ * What each job fired in the measured window, recorded without allocating (typed arrays sized when the window is
+ * set): the bench's own bookkeeping must not add garbage-collection pauses or compile work to the fires it times.
+ * Fires outside the window take the same code path and are dropped.
+ */
+class FireLog {
+  from = Infinity;
+  to = -Infinity;
+  private counts = new Uint8Array(0);
+  private lateness = new Float64Array(0);
+  private nominal = new Float64Array(0);
+  private n = 0;
+
+  constructor(private readonly jobs: number) {}
+
+  open(from: number, to: number): void {
+    const seconds = (to - from) / 1000 + 1;
+    this.counts = new Uint8Array(this.jobs * seconds);
+    this.lateness = new Float64Array(this.jobs * seconds * 2);
+    this.nominal = new Float64Array(this.jobs * seconds * 2);
+    this.from = from;
+    this.to = to;
+  }
+
+  record(job: number, nominalTime: number, late: number): void {
+    if (nominalTime < this.from || nominalTime > this.to || this.n === this.lateness.length) return;
+    this.counts[job * ((this.to - this.from) / 1000 + 1) + (nominalTime - this.from) / 1000]! += 1;
+    this.nominal[this.n] = nominalTime;
+    this.lateness[this.n++] = late;
+  }
+
+  summarize(cpu: NodeJS.CpuUsage, wallMs: number): PrecisionFigures {
+    let missed = 0;
+    let doubled = 0;
+    let fires = 0;
+    for (const n of this.counts) {
+      fires += n;
       if (n === 0) missed++;
       if (n > 1) doubled += n - 1;
     }
-    for (const n of perTime.values()) fires += n;
+    if (process.env.BENCH_TRACE) traceSeconds(this.nominal.subarray(0, this.n), this.lateness.subarray(0, this.n));
+    const sorted = this.lateness.slice(0, this.n).sort();
+    return {
+      workflows: this.jobs,
+      seconds: (this.to - this.from) / 1000 + 1,
+      fires,
+      missed,
+      doubled,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1] ?? NaN,
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    };
   }
-  missed += (workflows - seen.size) * ((to - from) / 1000 + 1);
-  const sorted = lateness.sort((a, b) => a - b);
-  return {
-    workflows,
-    seconds: (to - from) / 1000 + 1,
-    fires,
-    missed,
-    doubled,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? NaN,
-    cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
-  };
 }
 
 export async function freshetPrecision(workflows: number, durationMs: number): Promise<PrecisionFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'freshet-bench-fire-'));
   const store = createSqliteEventStore({ path: join(dir, 'events.sqlite'), durability: 'durable', checkIntegrity: false });
-  const seen = new Map<string, Map<number, number>>();
-  const lateness: number[] = [];
-  let measuring = false;
-  let window = { from: Infinity, to: -Infinity };
+  const log = new FireLog(workflows);
+  const index = new Map<string, number>();
   const engine = new WorkflowEngine({
     store,
-    trigger: {
-      fire: async (r) => {
-        if (!measuring) return;
-        const perTime = seen.get(r.workflowId) ?? new Map<number, number>();
-        perTime.set(r.scheduleTime, (perTime.get(r.scheduleTime) ?? 0) + 1);
-        seen.set(r.workflowId, perTime);
-      },
-    },
-    onFire: (f) => {
-      if (measuring && f.nominalTime >= window.from && f.nominalTime <= window.to) lateness.push(f.invokedAt - f.nominalTime);
-    },
+    trigger: { fire: async () => undefined },
+    onFire: (f) => log.record(index.get(f.workflowId)!, f.nominalTime, f.invokedAt - f.nominalTime),
   });
   await engine.start();
   const creates: Promise<unknown>[] = [];
   for (let i = 0; i < workflows; i++) {
     const name = `quartz_job_bench_${i}`;
     const id = workflowIdOf('default_group', name);
+    index.set(id, i);
     const def = { workflowId: id, workflowName: name, workflowGroup: 'default_group', tableIdentifier: `bench_${i}`, cronExpression: '* * * * * ? *', timeZone: 'UTC', misfirePolicy: 'fire-all' as const, catchUpWindowMs: 60_000, initConfig: {}, executionConfig: {}, dynamicOptions: {} };
     creates.push(engine.execute(id, `default_group.${name}`, (at) => ({ type: 'CreateWorkflow', now: at, def }), { actor: 'bench' }));
   }
   await Promise.all(creates);
   await sleep(3000); // let the first fires of the creation burst settle before measuring
   const start = Math.ceil(Date.now() / 1000) * 1000 + 1000;
-  window = { from: start, to: start + durationMs - 1000 };
-  measuring = true;
+  log.open(start, start + durationMs - 1000);
   const cpu0 = process.cpuUsage();
   const wall0 = now();
-  await sleep(window.to - Date.now() + 1500);
+  await sleep(log.to - Date.now() + 1500);
   const cpu = process.cpuUsage(cpu0);
   const wall = now() - wall0;
-  measuring = false;
   await engine.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  for (const perTime of seen.values()) for (const t of perTime.keys()) if (t < window.from || t > window.to) perTime.delete(t);
-  return summarize(workflows, window.from, window.to, seen, lateness, cpu, wall);
+  return log.summarize(cpu, wall);
+}
+
+/** BENCH_TRACE=1: each second's first and last invocation, to tell a late wake from a slow or interrupted loop. */
+function traceSeconds(nominal: Float64Array, lateness: Float64Array): void {
+  const perSecond = new Map<number, { first: number; last: number; n: number }>();
+  for (let i = 0; i < nominal.length; i++) {
+    const s = perSecond.get(nominal[i]!) ?? { first: Infinity, last: -Infinity, n: 0 };
+    s.first = Math.min(s.first, lateness[i]!);
+    s.last = Math.max(s.last, lateness[i]!);
+    s.n++;
+    perSecond.set(nominal[i]!, s);
+  }
+  for (const [t, s] of perSecond) {
+    const pauses = gcPauses.filter((g) => g.at > t - 1000 && g.at < t + s.last).map((g) => `${g.kind} GC ${g.ms.toFixed(1)} ms at ${(g.at - t).toFixed(0)}`);
+    console.log(`  ${new Date(t).toISOString().slice(11, 19)}  fires ${s.n}  first ${s.first.toFixed(1)} ms  last ${s.last.toFixed(1)} ms  ${pauses.join(', ')}`);
+  }
+}
+
+const gcPauses: { at: number; ms: number; kind: string }[] = [];
+if (process.env.BENCH_TRACE) {
+  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak' };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.duration > 1) gcPauses.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind: kinds[(e as unknown as { detail: { kind: number } }).detail.kind] ?? '?' });
+  }).observe({ entryTypes: ['gc'] });
 }
 
 export async function cronerPrecision(jobs: number, durationMs: number): Promise<PrecisionFigures> {
-  const seen = new Map<string, Map<number, number>>();
-  const lateness: number[] = [];
+  const log = new FireLog(jobs);
   const start = Math.ceil(Date.now() / 1000) * 1000 + 2000;
-  const window = { from: start, to: start + durationMs - 1000 };
-  const last = new Map<string, number>();
+  log.open(start, start + durationMs - 1000);
+  const last = new Float64Array(jobs).fill(-Infinity);
   const list: Cron[] = [];
   for (let i = 0; i < jobs; i++) {
-    const key = `job-${i}`;
     list.push(
       new Cron('* * * * * *', () => {
         const at = now();
         let nominal = Math.floor(at / 1000) * 1000;
-        const prev = last.get(key);
-        if (prev !== undefined && nominal <= prev) nominal = prev + 1000; // later than a second: credit the next one
-        last.set(key, nominal);
-        if (nominal < window.from || nominal > window.to) return;
-        lateness.push(at - nominal);
-        const perTime = seen.get(key) ?? new Map<number, number>();
-        perTime.set(nominal, (perTime.get(nominal) ?? 0) + 1);
-        seen.set(key, perTime);
+        if (nominal <= last[i]!) nominal = last[i]! + 1000; // later than a second: credit the next one
+        last[i] = nominal;
+        log.record(i, nominal, at - nominal);
       }),
     );
   }
   const cpu0 = process.cpuUsage();
   const wall0 = now();
-  await sleep(window.to - Date.now() + 1500);
+  await sleep(log.to - Date.now() + 1500);
   const cpu = process.cpuUsage(cpu0);
   const wall = now() - wall0;
   for (const job of list) job.stop();
-  return summarize(jobs, window.from, window.to, seen, lateness, cpu, wall);
+  return log.summarize(cpu, wall);
 }
 
 export async function runFirePrecisionBench(seconds = 30): Promise<Record<string, number>> {

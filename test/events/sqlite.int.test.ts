@@ -9,7 +9,10 @@ const dir = mkdtempSync(join(tmpdir(), 'freshet-sqlite-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-eventStoreContract('sqlite', async () => {
-  const store = createSqliteEventStore({ path: join(dir, `store-${(files += 1)}.db`) });
-  return { store, cleanup: () => store.close() };
-});
+// Both ways of writing: the writer thread (the default) and inline on the caller's thread.
+for (const writer of ['thread', 'inline'] as const) {
+  eventStoreContract(`sqlite (${writer} writer)`, async () => {
+    const store = createSqliteEventStore({ path: join(dir, `store-${(files += 1)}.db`), writer });
+    return { store, cleanup: () => store.close() };
+  });
+}

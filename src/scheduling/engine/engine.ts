@@ -16,7 +16,6 @@ import {
 import { type CommandMeta, type Handled, handleCommand } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from './stream-state.ts';
-import { MAX_WAIT_MS, scheduleAt } from './timer-at.ts';
 import { TimerWheel } from './timer-wheel.ts';
 import { internDefinition } from './intern.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
@@ -77,12 +76,13 @@ export class WorkflowEngine {
   private readonly system: AnyActorRef;
   private subscription?: Subscription;
   private running = false;
-  /** All of this engine's timers: one Node timer per distinct due millisecond. */
-  private readonly wheel = new TimerWheel();
+  /** All of this engine's timers: one Node timer per distinct due instant. */
+  private readonly wheel: TimerWheel;
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
+    this.wheel = new TimerWheel(this.clock);
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.lead = options.claimLeadMs ?? 250;
     this.claimLead = new ClaimLead(this.lead);
@@ -275,17 +275,11 @@ export class WorkflowEngine {
     let wakeAt = next === null ? Infinity : next - this.claimLead.ms;
     for (const p of live.state.pending) if (p.by !== this.engineId) wakeAt = Math.min(wakeAt, p.t + this.threshold + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
-    live.claimTimer = scheduleAt(
-      wakeAt,
-      this.clock,
-      () => {
-        live.claimTimer = undefined;
-        this.claimWakes.push(id);
-        if (this.claimWakes.length === 1) queueMicrotask(() => this.claimDue());
-      },
-      MAX_WAIT_MS,
-      this.wheel,
-    );
+    live.claimTimer = this.wheel.at(wakeAt, () => {
+      live.claimTimer = undefined;
+      this.claimWakes.push(id);
+      if (this.claimWakes.length === 1) queueMicrotask(() => this.claimDue());
+    });
   }
 
   private disarm(id: string, fires = false): void {
@@ -381,7 +375,7 @@ export class WorkflowEngine {
       for (const { t, by } of pending) {
         if (by !== this.engineId || live.fireTimers?.has(t)) continue;
         live.fireTimers ??= new Map();
-        const sub = scheduleAt(t, this.clock, () => this.fires.fire(live.id, t), MAX_WAIT_MS, this.wheel);
+        const sub = this.wheel.at(t, () => this.fires.fire(live.id, t));
         if (!sub.closed) live.fireTimers.set(t, sub);
       }
     }

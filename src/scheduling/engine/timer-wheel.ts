@@ -1,54 +1,86 @@
 import { type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
+import type { Clock } from '../../clock/index.ts';
+import { MAX_WAIT_MS } from './timer-at.ts';
+
+interface Bucket {
+  readonly actions: Set<WheelAction<unknown>>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  poll: ReturnType<typeof setImmediate> | undefined;
+}
 
 /**
- * An RxJS scheduler that groups actions by their due millisecond: one Node timer per distinct due time, however
- * many workflows wait for it. 10,000 workflows on one cron then wake in one tight loop at the due instant,
- * instead of 10,000 timers whose callbacks interleave with the store's commits and drift late.
+ * A Node timer wakes up to ~2 ms after its delay (millisecond granularity, the loop's cached time), so a bucket's
+ * timer is set this much early and the last stretch is polled with setImmediate: the bucket then runs within a
+ * loop turn of its instant, while I/O and other callbacks still run in between. Cron instants are whole seconds,
+ * so a few buckets a second poll for at most this long.
+ */
+const EARLY_MS = 2;
+
+/**
+ * An RxJS scheduler that groups actions by their due instant on the injected clock: one Node timer per distinct
+ * due millisecond, however many workflows wait for it. 10,000 workflows on one cron then wake in one tight loop
+ * at the due instant, instead of 10,000 timers whose callbacks interleave with other work and drift late.
+ *
+ * Due instants are absolute (`at`): a delay measured against a second reading of the clock could land a few
+ * actions one millisecond later, in a bucket of their own that runs after whatever else the loop does in between.
+ * Node timers are monotonic and clamp delays above 2^31-1 ms to 1 ms, so a bucket waits at most `maxWaitMs` at a
+ * time and is re-armed whenever it wakes before its instant (a long wait, or a clock set back).
  */
 export class TimerWheel implements SchedulerLike {
-  private readonly buckets = new Map<number, Set<WheelAction<unknown>>>();
-  private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly buckets = new Map<number, Bucket>();
 
-  /**
-   * The wheel places Node timers, which run on the process clock, so it measures delays on that clock; whether a
-   * wait is over is decided by scheduleAt against the injected Clock (which re-arms when woken early).
-   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxWaitMs: number = MAX_WAIT_MS,
+  ) {}
+
   now(): number {
-    return Date.now();
+    return this.clock.now();
   }
 
   schedule<T>(work: (this: SchedulerAction<T>, state: T) => void, delay = 0, state?: T): Subscription {
     return new WheelAction<T>(this, work).schedule(state, delay);
   }
 
+  /** Runs `work` at the first wake at which the clock reads `dueMs` or later; never synchronously. */
+  at(dueMs: number, work: () => void): Subscription {
+    return new WheelAction<undefined>(this, work).scheduleAt(dueMs);
+  }
+
   /** @internal */
   add(action: WheelAction<unknown>): void {
     let bucket = this.buckets.get(action.due);
     if (!bucket) {
-      bucket = new Set();
+      bucket = { actions: new Set(), timer: undefined, poll: undefined };
       this.buckets.set(action.due, bucket);
-      const due = action.due;
-      // Delays are capped by the callers (timerAt waits at most a minute), so no 2^31-1 ms clamp can bite here.
-      this.timers.set(due, setTimeout(() => this.flush(due), Math.max(0, due - Date.now())));
+      this.arm(action.due, bucket);
     }
-    bucket.add(action);
+    bucket.actions.add(action);
   }
 
   /** @internal */
   remove(action: WheelAction<unknown>): void {
     const bucket = this.buckets.get(action.due);
-    if (!bucket?.delete(action) || bucket.size > 0) return;
+    if (!bucket?.actions.delete(action) || bucket.actions.size > 0) return;
     this.buckets.delete(action.due);
-    clearTimeout(this.timers.get(action.due));
-    this.timers.delete(action.due);
+    clearTimeout(bucket.timer);
+    clearImmediate(bucket.poll);
   }
 
-  private flush(due: number): void {
-    const bucket = this.buckets.get(due);
+  private arm(due: number, bucket: Bucket): void {
+    const wait = Math.max(0, Math.min(due - EARLY_MS - this.clock.now(), this.maxWaitMs));
+    bucket.timer = setTimeout(() => this.wake(due, bucket), wait);
+  }
+
+  private wake(due: number, bucket: Bucket): void {
+    bucket.timer = bucket.poll = undefined;
+    if (this.buckets.get(due) !== bucket) return;
+    const left = due - this.clock.now();
+    if (left > EARLY_MS) this.arm(due, bucket);
+    else if (left > 0) bucket.poll = setImmediate(() => this.wake(due, bucket));
+    if (left > 0) return;
     this.buckets.delete(due);
-    this.timers.delete(due);
-    if (!bucket) return;
-    for (const action of bucket) action.run();
+    for (const action of bucket.actions) action.run();
   }
 }
 
@@ -65,10 +97,14 @@ class WheelAction<T> extends Subscription implements SchedulerAction<T> {
   }
 
   schedule(state?: T, delay = 0): Subscription {
+    this.state = state;
+    return this.scheduleAt(this.wheel.now() + Math.max(0, delay));
+  }
+
+  scheduleAt(dueMs: number): Subscription {
     if (this.closed) return this;
     if (this.queued) this.wheel.remove(this as WheelAction<unknown>);
-    this.state = state;
-    this.due = Date.now() + Math.max(0, delay);
+    this.due = Math.ceil(dueMs);
     this.queued = true;
     this.wheel.add(this as WheelAction<unknown>);
     return this;

@@ -10,7 +10,7 @@ import {
 import { throwError, type Observable, type Subscriber } from 'rxjs';
 import { EventStoreArgumentError } from '../../argument-error.ts';
 import { EventStoreError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
-import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.ts';
+import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.js';
 import { matchesFilter, normalizeFilter } from '../../filter.ts';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';
 import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';

@@ -1,7 +1,7 @@
 import { throwError, type Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../../clock/index.ts';
 import { StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
-import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.ts';
+import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.js';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../../filter.ts';
 import { LiveLog, type LogPage } from '../../live-log.ts';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';

@@ -3,7 +3,6 @@ import { StoreCorruptedError, StoreUnavailableError } from '../../errors.ts';
 const code = (error: unknown): string =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
 
-export const isBusy = (error: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(code(error));
 
 /**
  * SQLite failures as the port's errors: a locked, full, read-only or failing disk is "unavailable" (retry later,

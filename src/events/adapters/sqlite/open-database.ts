@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { StoreCorruptedError, StoreUnavailableError } from '../../errors.ts';
 import { mapSqliteError } from './errors.ts';
 import { schemaSql } from './statements.ts';
+import { tuneConnection } from './connection.js';
 
 /** 'FRSH': marks a SQLite file as a freshet event store (PRAGMA application_id). */
 const APPLICATION_ID = 0x46525348;
@@ -92,11 +93,7 @@ export function openDatabase(options: OpenOptions): Database {
     checkOrCreateSchema(db, path);
     const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
     if (mode !== 'wal') throw new Error(`could not switch ${path} to WAL (journal_mode is ${mode})`);
-    // Checkpoint every ~16 MB of WAL rather than 4 MB: hot index pages are copied back less often under load.
-    db.pragma('wal_autocheckpoint = 4000');
-    db.pragma('cache_size = -16000');
-    // FULL: a commit is fsync'd before the append resolves. NORMAL may lose the last commits on power loss.
-    db.pragma(`synchronous = ${options.durability === 'durable' ? 'FULL' : 'NORMAL'}`);
+    tuneConnection(db, options.durability);
     return db;
   } catch (error) {
     db?.close();

@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import { throwError, type Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../../clock/index.ts';
 import { EventStoreArgumentError } from '../../argument-error.ts';
@@ -7,8 +8,11 @@ import { LiveLog, type LogPage } from '../../live-log.ts';
 import type { EventStore, RecordedEvent } from '../../types.ts';
 import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
 import { mapSqliteError } from './errors.ts';
-import { closedError, GroupCommit } from './group-commit.ts';
+import { type BatchSink, closedError, GroupCommit } from './group-commit.ts';
+import { createBatchWriter } from './batch-writer.js';
+import { WriterThread } from './writer-thread-client.ts';
 import { HeadPoller } from './head-poller.ts';
+import { RecentLog } from './recent-log.ts';
 import { openDatabase } from './open-database.ts';
 import { toRecorded } from './rows.ts';
 import { prepareStatements } from './statements.ts';
@@ -26,6 +30,18 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** Run SQLite's quick_check at open (default true; it reads the whole file, so very large stores may skip it). */
   checkIntegrity?: boolean;
+  /**
+   * Where appends are written. 'thread' (default): a worker thread with its own connection inserts, commits and
+   * fsyncs, so this thread keeps running timers meanwhile (starting it costs ~30 ms). 'inline': on this thread,
+   * blocking it for each commit — for short-lived tools and tests that open many stores.
+   */
+  writer?: 'thread' | 'inline';
+}
+
+/** Batches written on this thread's connection, blocking it for each commit. */
+function inlineSink(db: Database): BatchSink {
+  const writer = createBatchWriter(db);
+  return { write: (appends, recordedAt) => writer.write(appends, recordedAt), close: () => Promise.resolve() };
 }
 
 /**
@@ -33,11 +49,12 @@ export interface SqliteEventStoreOptions {
  * concurrency check runs inside the write transaction, so several processes may share the file.
  */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  const { path, durability = 'durable', pollIntervalMs = 50, busyTimeoutMs = 5_000 } = options;
+  const { path, durability = 'durable', pollIntervalMs = 50, busyTimeoutMs = 5_000, writer = 'thread' } = options;
   if (typeof path !== 'string' || path.length === 0 || path === ':memory:') {
     throw new EventStoreArgumentError(`path must name a file for the SQLite event store (use createMemoryEventStore for a throwaway store), got ${String(path)}.`);
   }
   if (durability !== 'durable' && durability !== 'relaxed') throw new EventStoreArgumentError(`durability must be 'durable' or 'relaxed', got ${String(durability)}.`);
+  if (writer !== 'thread' && writer !== 'inline') throw new EventStoreArgumentError(`writer must be 'thread' or 'inline', got ${String(writer)}.`);
   for (const [name, value] of [['pollIntervalMs', pollIntervalMs], ['busyTimeoutMs', busyTimeoutMs]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new EventStoreArgumentError(`${name} must be a whole number of milliseconds >= 1, got ${String(value)}.`);
   }
@@ -55,7 +72,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   };
   const headPosition = (): number => statements.headPosition.get()?.head ?? 0;
 
+  const recent = new RecentLog();
   const readPage = (after: number, limit: number, filter: NormalizedFilter): LogPage => {
+    const mine = recent.page(after, limit, filter);
+    if (mine === undefined) return readStored(after, limit, filter);
+    if (mine.events.length === limit) return mine;
+    const rest = readPage(mine.scannedTo, limit < 0 ? limit : limit - mine.events.length, filter);
+    return { events: mine.events.concat(rest.events), scannedTo: rest.scannedTo };
+  };
+  const readStored = (after: number, limit: number, filter: NormalizedFilter): LogPage => {
     // Reading up to a head taken first means a later commit by another process cannot slip under the cursor.
     const upto = headPosition();
     const rows = statements.readAll.all({
@@ -78,8 +103,12 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const poller = new HeadPoller(pollIntervalMs, headPosition, () => live.notify(), (error) =>
     live.endAll(new StoreUnavailableError(`Watching ${path} for appends by other processes failed: ${error.message}`, { cause: error })),
   );
-  const appender = new GroupCommit(statements, options.clock ?? systemClock, path, (head) => {
+  const sink: BatchSink = writer === 'thread' ? new WriterThread({ path, durability, busyTimeoutMs }) : inlineSink(db);
+  const appender = new GroupCommit(sink, options.clock ?? systemClock, path, (head, written, recordedAt) => {
     poller.seen(head);
+    // Only subscriptions read the recent rows back; with none, keeping them would cost for nothing.
+    if (live.size > 0) recent.add(written, recordedAt);
+    else recent.clear();
     live.notify();
   });
 
@@ -122,17 +151,16 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     streamVersion: (streamName) => guard('reading a stream', () => statements.streamHead.get(checkStreamName(streamName))?.version ?? 0),
     headPosition: () => guard('reading the log', headPosition),
 
-    close() {
-      if (closed) return Promise.resolve();
+    async close() {
+      if (closed) return;
       closed = true;
       try {
-        appender.flush();
+        await appender.close();
       } finally {
         poller.watch(false);
         live.endAll();
         db.close();
       }
-      return Promise.resolve();
     },
   };
   return store;
