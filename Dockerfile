@@ -33,4 +33,4 @@ ENV FRESHET_DATA_DIR=/app/data
 # Not root: the service needs no privileges.
 USER node
 
-CMD ["node", "bin/freshet.js", "serve"]
+CMD ["node", "--max-semi-space-size=128", "bin/freshet.js", "serve"]

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../types.ts';
-import type { EventRow } from './statements.ts';
+import type { EventRow, EventTuple } from './statements.ts';
 
 export function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -12,5 +12,19 @@ export function toRecorded(row: EventRow): RecordedEvent {
     version: row.version,
     position: row.position,
     recordedAt: row.recorded_at,
+  };
+}
+
+export function tupleToRecorded(row: EventTuple): RecordedEvent {
+  return {
+    id: row[3],
+    type: row[4],
+    schemaVersion: row[5],
+    data: JSON.parse(row[6]) as unknown,
+    metadata: JSON.parse(row[7]) as RecordedEvent['metadata'],
+    streamName: row[1],
+    version: row[2],
+    position: row[0],
+    recordedAt: row[8],
   };
 }

@@ -16,6 +16,9 @@ export interface EventRow {
   recorded_at: string;
 }
 
+/** An EventRow as an array, in the column order of sql/read-all.sql. */
+export type EventTuple = [position: number, stream: string, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, recordedAt: string];
+
 export interface ReadAllParams {
   after: number;
   upto: number;
@@ -29,7 +32,7 @@ export interface Statements {
   streamHead: Statement<[string], { version: number; position: number }>;
   readStreamForwards: Statement<[string, number, number], EventRow>;
   readStreamBackwards: Statement<[string, number, number], EventRow>;
-  readAll: Statement<[ReadAllParams], EventRow>;
+  readAll: Statement<[ReadAllParams], EventTuple>;
   headPosition: Statement<[], { head: number }>;
 }
 
@@ -38,7 +41,7 @@ export function prepareStatements(db: Database): Statements {
     streamHead: db.prepare<[string], { version: number; position: number }>(sql('stream-head')),
     readStreamForwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-forwards')),
     readStreamBackwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-backwards')),
-    readAll: db.prepare<[ReadAllParams], EventRow>(sql('read-all')),
+    readAll: db.prepare<[ReadAllParams], EventTuple>(sql('read-all')).raw(),
     headPosition: db.prepare<[], { head: number }>(sql('head-position')),
   };
 }
