@@ -163,4 +163,33 @@ describe('engine fire path: batched claims and outcomes', () => {
     expect(ledgerProblems(events)).toEqual([]);
     await h.engine.stop();
   });
+
+  it('a claim that waits for a busy stream takes the held outcome along: still one append per fire', async () => {
+    const inner = createMemoryEventStore();
+    // An append issued in this window (a manual trigger, below) takes 500 ms: the claim of :02, due at :01.750,
+    // finds the stream busy and waits in its queue past :02.000, when the outcome of :01 would be due on its own.
+    const slow = { from: Date.parse('2026-03-02T10:00:01.700Z'), to: Date.parse('2026-03-02T10:00:01.710Z') };
+    const store: EventStore = {
+      ...inner,
+      appendToStream: async (stream, events, options) => {
+        if (Date.now() >= slow.from && Date.now() < slow.to) await new Promise((resolve) => setTimeout(resolve, 500));
+        return inner.appendToStream(stream, events, options);
+      },
+    };
+    const h = harness(store);
+    await h.engine.start();
+    const [id] = await createMany(h.engine, 1, '* * * * * ? *');
+    await advanceTo('2026-03-02T10:00:01.700Z');
+    const manual = h.command(id!, (now, engineId) => ({ type: 'TriggerWorkflow', now, engineId }));
+    await advanceTo('2026-03-02T10:00:03.100Z');
+    await manual;
+    const events = await inner.readStream(workflowStreamName(id!));
+    const ofSchedule = events.filter((e) => !(e.data as { manual?: boolean }).manual);
+    const appends = new Map<string, string[]>();
+    for (const e of ofSchedule) appends.set(e.metadata.correlationId, [...(appends.get(e.metadata.correlationId) ?? []), e.type]);
+    // :01 claimed alone (the first fire), then every outcome rides with the next claim — :02's claim included.
+    expect([...appends.values()].slice(1)).toEqual([['FireClaimed'], ['OccurrenceFired', 'FireClaimed'], ['OccurrenceFired', 'FireClaimed']]);
+    await h.engine.stop();
+    expect(ledgerProblems(await inner.readStream(workflowStreamName(id!)))).toEqual([]);
+  });
 });

@@ -13,7 +13,7 @@ import {
   workflowMachine,
   type WorkflowState,
 } from '../../machines/index.ts';
-import { type CommandMeta, type Handled, handleCommand } from './handle-command.ts';
+import { type CommandMeta, type Commands, type Handled, handleCommand } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from './stream-state.ts';
 import { TimerWheel } from './timer-wheel.ts';
@@ -21,7 +21,7 @@ import { internDefinition } from './intern.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
-import { recordFired } from './outcome-hold.ts';
+import { type FireOutcome, recordFired } from './outcome-hold.ts';
 import { FirePath, type FireHost } from './fire-path.ts';
 import { decideOnto, planClaim } from './plan-claim.ts';
 import { ClaimLead } from './claim-lead.ts';
@@ -142,7 +142,7 @@ export class WorkflowEngine {
     return this.enqueue(id, () => this.run(id, key, (now) => build(now, this.engineId), meta));
   }
 
-  private async run(id: string, key: string, build: (now: number) => WorkflowCommand, meta: CommandMeta): Promise<Handled> {
+  private async run(id: string, key: string, build: (now: number) => Commands, meta: CommandMeta): Promise<Handled> {
     const read = async (fresh: boolean): Promise<VersionedState> => {
       const live = this.live.get(id);
       if (live && !fresh) return { state: live.state, version: live.version };
@@ -312,12 +312,13 @@ export class WorkflowEngine {
         if (!live || live.state.status !== 'active') continue;
         const plan = this.queues.has(id) ? 'busy' : planClaim(live.state, now, this.claimLead.ms, this.threshold);
         if (plan === 'early') this.armClaim(id);
-        else if (plan === 'busy') this.enqueue(id, () => this.onClaimWake(id)).catch((err) => this.report(err, `claim ${id}`));
+        else if (plan === 'busy') {
+          // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
+          const held = this.fires.hold.take(id) ?? [];
+          this.enqueue(id, () => this.onClaimWake(id, held)).catch((err) => this.report(err, `claim ${id}`));
+        }
         else {
-          const command: WorkflowCommand =
-            plan === 'catch-up'
-              ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
-              : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
+          const command = this.claimCommand(plan, now);
           // The outcomes of its last fires go first, in the same append: one append per fire, not two.
           const held = this.fires.hold.take(id);
           let state: WorkflowState | undefined = live.state;
@@ -345,19 +346,39 @@ export class WorkflowEngine {
     });
   }
 
-  /** The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict). */
-  private async onClaimWake(id: string): Promise<void> {
+  /**
+   * The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict),
+   * with the outcomes that were held for it, as in claimDue: were they recorded on their own, a workflow that was
+   * busy once would append twice a second from then on, each append keeping it busy for the other — after a few
+   * seconds of overload the engine never caught up again.
+   */
+  private async onClaimWake(id: string, taken: FireOutcome[] = []): Promise<void> {
+    const held = taken.concat(this.fires.hold.take(id) ?? []);
     const live = this.live.get(id);
-    if (!live || !this.running || live.state.status !== 'active') return;
-    const plan = planClaim(live.state, this.clock.now(), this.claimLead.ms, this.threshold);
-    if (plan === 'early') return this.armClaim(id);
-    const key = jobKey(live.state.def.workflowGroup, live.state.def.workflowName);
-    const handled = await this.run(id, key, (at) =>
-      plan === 'catch-up'
-        ? { type: 'CatchUp', now: at, misfireThresholdMs: this.threshold, engineId: this.engineId }
-        : { type: 'ClaimFire', now: at, nominalTime: plan, engineId: this.engineId },
-    ENGINE_META);
-    if (handled.events.length === 0) this.armClaim(id);
+    const plan = live && this.running && live.state.status === 'active' ? planClaim(live.state, this.clock.now(), this.claimLead.ms, this.threshold) : 'none';
+    if (plan === 'early') {
+      for (const o of held) this.fires.hold.add(o, true); // still for the next claim
+      return this.armClaim(id);
+    }
+    if (plan === 'none') {
+      for (const o of held) await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
+      return;
+    }
+    const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
+    try {
+      const handled = await this.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.claimCommand(plan, at)], ENGINE_META);
+      if (handled.events.length === 0) this.armClaim(id);
+    } catch (error) {
+      // The outcomes are facts whatever became of the claim: recorded on their own, not lost.
+      for (const o of held) void this.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => this.report(err, `record fire ${id}`));
+      throw error;
+    }
+  }
+
+  private claimCommand(plan: 'catch-up' | number, now: number): WorkflowCommand {
+    return plan === 'catch-up'
+      ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
+      : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
   }
 
   /** Arms a timer for each of this engine's claims; cancels timers whose claim was settled otherwise. */

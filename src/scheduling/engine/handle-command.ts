@@ -1,6 +1,7 @@
 import { type EventMetadata, type EventStore, VersionConflictError } from '../../events/index.ts';
 import { decide, type WorkflowCommand, type WorkflowEvent } from '../../machines/index.ts';
 import { appendOwn } from './own-append.ts';
+import { decideOnto } from './plan-claim.ts';
 import type { VersionedState } from './stream-state.ts';
 
 export interface CommandMeta {
@@ -21,6 +22,9 @@ export interface Handled {
 
 const MAX_ATTEMPTS = 5;
 
+/** One command, or several decided in order on the state each leaves (their events are appended together). */
+export type Commands = WorkflowCommand | readonly WorkflowCommand[];
+
 /**
  * The command handler's four steps: read the workflow, decide, append with the expected version, and retry only
  * on a version conflict (someone else appended in between; deciding again on fresh state is always safe).
@@ -29,7 +33,7 @@ export async function handleCommand(
   store: EventStore,
   workflowId: string,
   key: string,
-  build: (now: number) => WorkflowCommand,
+  build: (now: number) => Commands,
   meta: CommandMeta,
   read: (fresh: boolean) => Promise<VersionedState>,
   now: () => number,
@@ -37,7 +41,10 @@ export async function handleCommand(
   for (let attempt = 1; ; attempt++) {
     const before = await read(attempt > 1); // 1. read
     const at = now();
-    const events = decide(build(at), before.state, key); // 2. decide
+    const commands = build(at);
+    let events: WorkflowEvent[] = []; // 2. decide
+    if (!Array.isArray(commands)) events = decide(commands as WorkflowCommand, before.state, key);
+    else commands.reduce((state, command) => decideOnto(events, command, state, key, meta), before.state);
     if (events.length === 0) return { events, version: before.version, position: 0, before };
     const metadata: EventMetadata = {
       actor: meta.actor,
