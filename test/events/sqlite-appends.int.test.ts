@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore, EventStoreArgumentError, StoreUnavailableError, VersionConflictError, type RecordedEvent } from '../../src/events/index.ts';
 import { collect, ev } from './contract.ts';
@@ -97,6 +99,24 @@ describe('sqlite event store: lifecycle', () => {
     await expect(collect(store.subscribe(), 1)).rejects.toThrow(StoreUnavailableError);
     const reopened = createSqliteEventStore({ path });
     expect(await reopened.streamVersion('s')).toBe(10);
+    await reopened.close();
+  });
+
+  it('the writer thread does not keep a process alive once its appends are written (a store left open)', async () => {
+    const path = newPath();
+    const entry = fileURLToPath(new URL('../../src/events/index.ts', import.meta.url));
+    const script = `
+      const { createSqliteEventStore } = await import(${JSON.stringify(entry)});
+      const store = createSqliteEventStore({ path: ${JSON.stringify(path)} });
+      const metadata = { actor: 'child', correlationId: 'c', occurredAt: '2024-05-01T00:00:00.000Z' };
+      void store.appendToStream('s', [{ type: 'LeftOpen', schemaVersion: 1, data: {}, metadata }]);`;
+    // The append is not awaited: the thread keeps the process alive until it is durable, then lets it exit.
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const reopened = createSqliteEventStore({ path });
+    expect(await reopened.streamVersion('s')).toBe(1);
     await reopened.close();
   });
 
