@@ -78,8 +78,19 @@ function prepareEvent(event: NewEvent, index: number): PreparedEvent {
     type: event.type,
     schemaVersion: event.schemaVersion,
     dataJson: toJson(event.data, at, 'data'),
-    metadataJson: toJson(metadata, at, 'metadata'),
+    metadataJson: Object.isFrozen(metadata) ? frozenJson(metadata, at) : toJson(metadata, at, 'metadata'),
   };
+}
+
+/**
+ * Frozen metadata cannot change, so its JSON is made once: the engine stamps every decision of a pass (thousands
+ * of claims due at one instant) with one frozen metadata object.
+ */
+const frozenMetadataJson = new WeakMap<object, string>();
+function frozenJson(metadata: object, at: () => string): string {
+  let json = frozenMetadataJson.get(metadata);
+  if (json === undefined) frozenMetadataJson.set(metadata, (json = toJson(metadata, at, 'metadata')));
+  return json;
 }
 
 export function prepareAppend(streamName: string, events: readonly NewEvent[], options?: AppendOptions): PreparedAppend {

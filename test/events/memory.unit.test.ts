@@ -55,4 +55,14 @@ describe('memory event store', () => {
     await store.appendToStream('chain', [ev('First')]);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('records frozen metadata shared by many appends as it is (serialized once), and refuses bad frozen metadata', async () => {
+    const store = createMemoryEventStore();
+    const shared = Object.freeze({ actor: 'freshet-engine', correlationId: 'pass-1', occurredAt: '2024-05-01T12:00:00.000Z' });
+    await store.appendToStream('a', [{ type: 'A', schemaVersion: 1, data: {}, metadata: shared }]);
+    await store.appendToStream('b', [{ type: 'B', schemaVersion: 1, data: {}, metadata: shared }]);
+    expect((await store.readAll()).map((e) => e.metadata)).toEqual([shared, shared]);
+    const bad = Object.freeze({ actor: '', correlationId: 'x', occurredAt: '2024-05-01T12:00:00.000Z' });
+    await expect(store.appendToStream('c', [{ type: 'C', schemaVersion: 1, data: {}, metadata: bad }])).rejects.toThrow(/metadata.actor must be a non-empty string/);
+  });
 });

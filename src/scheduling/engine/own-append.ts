@@ -15,7 +15,8 @@ export class PassStamp {
   metadata(now: number): EventMetadata {
     if (now !== this.at || !this.meta) {
       this.at = now;
-      this.meta = { actor: ENGINE_ACTOR, correlationId: crypto.randomUUID(), occurredAt: new Date(now).toISOString() };
+      // Frozen: the store then serializes it once for the whole pass (see validation.ts).
+      this.meta = Object.freeze({ actor: ENGINE_ACTOR, correlationId: crypto.randomUUID(), occurredAt: new Date(now).toISOString() });
     }
     return this.meta;
   }
