@@ -5,10 +5,7 @@ import { type Clock, systemClock } from '../../clock/index.ts';
 import { type EventMetadata, type EventStore, type RecordedEvent, VersionConflictError } from '../../events/index.ts';
 import {
   evolve,
-  jobKey,
-  scheduleOf,
   WORKFLOW_STREAM_PREFIX,
-  type WorkflowCommand,
   type WorkflowEvent,
   workflowMachine,
   type WorkflowState,
@@ -20,11 +17,10 @@ import { TimerWheel } from './timer-wheel.ts';
 import { internDefinition } from './intern.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 import { loadAllWorkflows } from './load-all.ts';
-import { appendOwn, ENGINE_ACTOR, PassStamp } from './own-append.ts';
-import { type FireOutcome, recordFired } from './outcome-hold.ts';
-import { FirePath, type FireHost } from './fire-path.ts';
-import { decideOnto, planClaim } from './plan-claim.ts';
-import { ClaimLead } from './claim-lead.ts';
+import { appendOwn, PassStamp } from './own-append.ts';
+import { FirePath } from './fire-path.ts';
+import { ClaimPath } from './claim-path.ts';
+import { ENGINE_META, type EngineHost } from './engine-host.ts';
 
 export interface EngineOptions {
   store: EventStore;
@@ -49,7 +45,6 @@ export interface EngineOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
-const ENGINE_META: CommandMeta = { actor: ENGINE_ACTOR };
 
 /** The stream's occupant while the engine appends its own decision, or the tail of the workflow's command queue. */
 type Held = Promise<unknown>;
@@ -66,12 +61,11 @@ export class WorkflowEngine {
   private readonly threshold: number;
   private readonly live = new Map<string, LiveWorkflow>();
   private readonly queues = new Map<string, Held>();
-  /** Workflows whose claim timer came due this turn: claimed together in one pass (see claimDue). */
-  private claimWakes: string[] = [];
   /** Invoking triggers and recording their outcomes. */
   private readonly fires: FirePath;
   private readonly stamp = new PassStamp();
-  private readonly claimLead: ClaimLead;
+  /** Claiming fires before their time. */
+  private readonly claims: ClaimPath;
   private readonly machine;
   private readonly system: AnyActorRef;
   private subscription?: Subscription;
@@ -85,14 +79,15 @@ export class WorkflowEngine {
     this.wheel = new TimerWheel(this.clock);
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.lead = options.claimLeadMs ?? 250;
-    this.claimLead = new ClaimLead(this.lead);
     this.threshold = options.misfireThresholdMs ?? 60_000;
-    this.fires = new FirePath(this.fireHost(), options.trigger ?? noopTrigger, ENGINE_META, options.outcomeHoldMs ?? 1_000, options.onFire);
+    const host = this.host();
+    this.fires = new FirePath(host, options.trigger ?? noopTrigger, ENGINE_META, options.outcomeHoldMs ?? 1_000, options.onFire);
+    this.claims = new ClaimPath(host, this.fires.hold, this.lead);
     // One shared actor system: a root actor per workflow costs twice the heap of one parented this way.
     this.system = createEmptyActor();
     this.machine = workflowMachine.provide({
       actions: {
-        armTimer: ({ context }) => this.armClaim(context.workflowId),
+        armTimer: ({ context }) => this.claims.arm(context.workflowId),
         disarmTimer: ({ context }) => this.disarm(context.workflowId),
       },
     });
@@ -138,7 +133,7 @@ export class WorkflowEngine {
   }
 
   /** Runs a command through the handler, serialized with everything else this engine does to the workflow. */
-  execute(id: string, key: string, build: (now: number, engineId: string) => WorkflowCommand, meta: CommandMeta): Promise<Handled> {
+  execute(id: string, key: string, build: (now: number, engineId: string) => Commands, meta: CommandMeta): Promise<Handled> {
     return this.enqueue(id, () => this.run(id, key, (now) => build(now, this.engineId), meta));
   }
 
@@ -247,7 +242,7 @@ export class WorkflowEngine {
     else if (state.status === 'active' && (!events || events.some((e) => e.type !== 'OccurrenceFired'))) {
       // A new cron or a catch-up goes through the machine; a plain claim only moves the timer to the next time,
       // which the engine does itself: at 10,000 fires a second the machine's re-entry is measurable.
-      if (events?.every((e) => e.type === 'FireClaimed' || e.type === 'OccurrenceFired')) this.armClaim(id);
+      if (events?.every((e) => e.type === 'FireClaimed' || e.type === 'OccurrenceFired')) this.claims.arm(id);
       else live.actor.send({ type: 'Rearm' });
     }
     this.syncFireTimers(live);
@@ -260,26 +255,8 @@ export class WorkflowEngine {
     const live: LiveWorkflow = { id, state, version, actor };
     this.live.set(id, live);
     actor.start();
-    if (state.status === 'active') this.armClaim(id); // a restored snapshot does not re-run entry actions
+    if (state.status === 'active') this.claims.arm(id); // a restored snapshot does not re-run entry actions
     this.syncFireTimers(live);
-  }
-
-  private armClaim(id: string): void {
-    const live = this.live.get(id);
-    if (!live || !this.running) return;
-    live.claimTimer?.unsubscribe();
-    live.claimTimer = undefined;
-    const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-    // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
-    let wakeAt = next === null ? Infinity : next - this.claimLead.ms;
-    for (const p of live.state.pending) if (p.by !== this.engineId) wakeAt = Math.min(wakeAt, p.t + this.threshold + 1);
-    if (wakeAt === Infinity) return; // the schedule has ended
-    live.claimTimer = this.wheel.at(wakeAt, () => {
-      live.claimTimer = undefined;
-      this.claimWakes.push(id);
-      if (this.claimWakes.length === 1) queueMicrotask(() => this.claimDue());
-    });
   }
 
   private disarm(id: string, fires = false): void {
@@ -291,94 +268,6 @@ export class WorkflowEngine {
       for (const sub of live.fireTimers.values()) sub.unsubscribe();
       live.fireTimers = undefined;
     }
-  }
-
-  /**
-   * Every claim timer that came due in one turn (a wheel bucket: often thousands of workflows on one cron) is
-   * decided and appended in one pass. The appends share the store's group commit; each still carries its stream's
-   * expected version, so two engines never both claim one time. A busy workflow, a catch-up or a conflict takes the
-   * command handler instead.
-   */
-  private claimDue(): void {
-    const ids = this.claimWakes;
-    this.claimWakes = [];
-    if (!this.running) return;
-    const now = this.clock.now();
-    const metadata = this.stamp.metadata(now);
-    let last: Held | undefined;
-    for (const id of ids) {
-      try {
-        const live = this.live.get(id);
-        if (!live || live.state.status !== 'active') continue;
-        const plan = this.queues.has(id) ? 'busy' : planClaim(live.state, now, this.claimLead.ms, this.threshold);
-        if (plan === 'early') this.armClaim(id);
-        else if (plan === 'busy') {
-          // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
-          const held = this.fires.hold.take(id) ?? [];
-          this.enqueue(id, () => this.onClaimWake(id, held)).catch((err) => this.report(err, `claim ${id}`));
-        }
-        else {
-          const command = this.claimCommand(plan, now);
-          // The outcomes of its last fires go first, in the same append: one append per fire, not two.
-          const held = this.fires.hold.take(id);
-          let state: WorkflowState | undefined = live.state;
-          const events: WorkflowEvent[] = [];
-          if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
-          const outcomes = events.length;
-          decideOnto(events, command, state, id, metadata);
-          if (events.length === outcomes) this.armClaim(id); // nothing to claim: the outcomes alone, if any
-          if (events.length > 0) {
-            last = this.appendDecided(live, events, metadata, async () => {
-              for (const o of held ?? []) await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
-              await this.onClaimWake(id);
-            });
-          }
-        }
-      } catch (err) {
-        this.report(err, `claim ${id}`);
-      }
-    }
-    this.stamp.end();
-    // The group commit settles a pass's appends in order: when the last is applied, the pass is done.
-    void last?.then(() => {
-      const end = this.clock.now();
-      this.claimLead.passTook(end - now, end);
-    });
-  }
-
-  /**
-   * The claim through the command handler (serialized with the workflow's other commands, fresh read on conflict),
-   * with the outcomes that were held for it, as in claimDue: were they recorded on their own, a workflow that was
-   * busy once would append twice a second from then on, each append keeping it busy for the other — after a few
-   * seconds of overload the engine never caught up again.
-   */
-  private async onClaimWake(id: string, taken: FireOutcome[] = []): Promise<void> {
-    const held = taken.concat(this.fires.hold.take(id) ?? []);
-    const live = this.live.get(id);
-    const plan = live && this.running && live.state.status === 'active' ? planClaim(live.state, this.clock.now(), this.claimLead.ms, this.threshold) : 'none';
-    if (plan === 'early') {
-      for (const o of held) this.fires.hold.add(o, true); // still for the next claim
-      return this.armClaim(id);
-    }
-    if (plan === 'none') {
-      for (const o of held) await this.run(id, id, (at) => recordFired(o, at), ENGINE_META);
-      return;
-    }
-    const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
-    try {
-      const handled = await this.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.claimCommand(plan, at)], ENGINE_META);
-      if (handled.events.length === 0) this.armClaim(id);
-    } catch (error) {
-      // The outcomes are facts whatever became of the claim: recorded on their own, not lost.
-      for (const o of held) void this.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => this.report(err, `record fire ${id}`));
-      throw error;
-    }
-  }
-
-  private claimCommand(plan: 'catch-up' | number, now: number): WorkflowCommand {
-    return plan === 'catch-up'
-      ? { type: 'CatchUp', now, misfireThresholdMs: this.threshold, engineId: this.engineId }
-      : { type: 'ClaimFire', now, nominalTime: plan, engineId: this.engineId };
   }
 
   /** Arms a timer for each of this engine's claims; cancels timers whose claim was settled otherwise. */
@@ -403,15 +292,18 @@ export class WorkflowEngine {
     if (live.fireTimers?.size === 0) live.fireTimers = undefined;
   }
 
-  /** The engine as the fire path sees it. */
-  private fireHost(): FireHost {
+  /** The engine as its claim and fire paths see it. */
+  private host(): EngineHost {
     return {
       engineId: this.engineId,
       clock: this.clock,
+      wheel: this.wheel,
+      misfireThresholdMs: this.threshold,
+      enqueue: (id, work) => this.enqueue(id, work),
       liveOf: (id) => this.live.get(id),
       isRunning: () => this.running,
       isBusy: (id) => this.queues.has(id),
-      claimLeadMs: () => this.claimLead.ms,
+      claimLeadMs: () => this.claims.lead.ms,
       execute: (id, key, build, meta) => this.execute(id, key, (now) => build(now), meta),
       run: (id, key, build, meta) => this.run(id, key, build, meta),
       appendDecided: (live, events, metadata, retry) => this.appendDecided(live, events, metadata, retry),

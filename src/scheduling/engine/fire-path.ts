@@ -1,32 +1,14 @@
 import { Subscription } from 'rxjs';
-import type { Clock } from '../../clock/index.ts';
-import type { EventMetadata } from '../../events/index.ts';
 import { decide, evolve, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../../machines/index.ts';
+import type { EngineHost } from './engine-host.ts';
 import { formatScheduleTime } from './format-time.ts';
-import type { CommandMeta, Handled } from './handle-command.ts';
+import type { CommandMeta } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { type FireOutcome, OutcomeHold, recordFired } from './outcome-hold.ts';
 import type { FireResult, RefreshTrigger } from './trigger.ts';
 
 /** The fire timer of a claim whose trigger was invoked and whose outcome is not applied yet. */
 export const FIRED: Subscription = Subscription.EMPTY;
-
-/** What the fire path needs from the engine that owns the workflows. */
-export interface FireHost {
-  readonly engineId: string;
-  readonly clock: Clock;
-  liveOf(id: string): LiveWorkflow | undefined;
-  isRunning(): boolean;
-  /** A command or an append of the engine's own holds the workflow's stream. */
-  isBusy(id: string): boolean;
-  claimLeadMs(): number;
-  execute(id: string, key: string, build: (now: number) => WorkflowCommand, meta: CommandMeta): Promise<Handled>;
-  run(id: string, key: string, build: (now: number) => WorkflowCommand, meta: CommandMeta): Promise<Handled>;
-  appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): Promise<unknown>;
-  passMetadata(now: number): EventMetadata;
-  endPass(): void;
-  report(error: unknown, context: string): void;
-}
 
 /**
  * The moment of truth and what follows it: invoking the trigger for a claimed fire, then recording its outcome —
@@ -40,7 +22,7 @@ export class FirePath {
   private onSettled?: () => void;
 
   constructor(
-    private readonly host: FireHost,
+    private readonly host: EngineHost,
     private readonly trigger: RefreshTrigger,
     private readonly meta: CommandMeta,
     holdMs: number,
