@@ -18,6 +18,8 @@ const PAGE_SIZE = 500;
 interface Follower {
   pump(): void;
   end(error?: Error): void;
+  /** Everything up to here has been delivered. */
+  readonly cursor: number;
 }
 
 /**
@@ -45,6 +47,13 @@ export class LiveLog {
         onChange();
       };
     });
+  }
+
+  /** The position every follower has read up to (Infinity with none): an adapter may forget what lies below. */
+  slowest(): number {
+    let min = Infinity;
+    for (const follower of this.followers) min = Math.min(min, follower.cursor);
+    return min;
   }
 
   /** The log may have grown: every follower reads on from where it stopped. */
@@ -104,6 +113,9 @@ export class LiveLog {
     const follower: Follower = {
       pump,
       end: (error) => (error === undefined ? subscriber.complete() : subscriber.error(error)),
+      get cursor() {
+        return cursor;
+      },
     };
     return follower;
   }

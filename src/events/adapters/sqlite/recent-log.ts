@@ -4,7 +4,7 @@ import type { CommittedAppend } from './group-commit.ts';
 import { toRecorded } from './rows.ts';
 import type { EventRow } from './statements.ts';
 
-/** Commits kept: subscribers read a commit in the turn it is announced, or a few turns later when it is large. */
+/** Commits kept at most: subscribers read a commit in the turn it is announced, or a few turns later when it is large. */
 const COMMITS_KEPT = 3;
 
 interface Segment {
@@ -52,6 +52,11 @@ export class RecentLog {
 
   clear(): void {
     this.commits = [];
+  }
+
+  /** Forgets the commits every subscriber has read past (they hold thousands of rows at high rates). */
+  forgetUpTo(position: number): void {
+    while (this.commits.length > 0 && this.commits[0]!.every(({ lo, rows }) => lo + rows.length - 1 <= position)) this.commits.shift();
   }
 
   /** The next page after `after` from memory (limit < 0: no limit), or undefined when memory cannot vouch for it. */

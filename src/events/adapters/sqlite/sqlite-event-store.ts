@@ -110,6 +110,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     if (live.size > 0) recent.add(written, recordedAt);
     else recent.clear();
     live.notify();
+    recent.forgetUpTo(live.slowest());
   });
 
   const store: EventStore = {
