@@ -34,50 +34,64 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * What each job fired in the measured window, recorded without allocating (typed arrays sized when the window is
- * set): the bench's own bookkeeping must not add garbage-collection pauses or compile work to the fires it times.
- * Fires outside the window take the same code path and are dropped.
+ * Every fire, recorded without allocating into typed arrays sized up front, and cut to the measured window only
+ * when summarized: the bench's own bookkeeping must not add garbage-collection pauses, and it takes the same code
+ * path from the first fire on (a branch first taken when the window opened was compiled during, and slowed, the
+ * first measured second).
  */
 class FireLog {
   from = Infinity;
   to = -Infinity;
-  private counts = new Uint8Array(0);
-  private lateness = new Float64Array(0);
-  private nominal = new Float64Array(0);
+  private readonly job: Int32Array;
+  private readonly nominal: Float64Array;
+  private readonly lateness: Float64Array;
   private n = 0;
 
-  constructor(private readonly jobs: number) {}
+  /** Room for `seconds` of fires of every job: the whole run, settling included. */
+  constructor(
+    private readonly jobs: number,
+    seconds: number,
+  ) {
+    this.job = new Int32Array(jobs * seconds);
+    this.nominal = new Float64Array(jobs * seconds);
+    this.lateness = new Float64Array(jobs * seconds);
+  }
 
-  open(from: number, to: number): void {
-    const seconds = (to - from) / 1000 + 1;
-    this.counts = new Uint8Array(this.jobs * seconds);
-    this.lateness = new Float64Array(this.jobs * seconds * 2);
-    this.nominal = new Float64Array(this.jobs * seconds * 2);
+  window(from: number, to: number): void {
     this.from = from;
     this.to = to;
   }
 
   record(job: number, nominalTime: number, late: number): void {
-    if (nominalTime < this.from || nominalTime > this.to || this.n === this.lateness.length) return;
-    this.counts[job * ((this.to - this.from) / 1000 + 1) + (nominalTime - this.from) / 1000]! += 1;
+    if (this.n === this.job.length) return;
+    this.job[this.n] = job;
     this.nominal[this.n] = nominalTime;
     this.lateness[this.n++] = late;
   }
 
   summarize(cpu: NodeJS.CpuUsage, wallMs: number): PrecisionFigures {
+    const seconds = (this.to - this.from) / 1000 + 1;
+    const counts = new Uint8Array(this.jobs * seconds);
+    const measured: number[] = [];
+    for (let i = 0; i < this.n; i++) {
+      const t = this.nominal[i]!;
+      if (t < this.from || t > this.to) continue;
+      counts[this.job[i]! * seconds + (t - this.from) / 1000]! += 1;
+      measured.push(this.lateness[i]!);
+    }
     let missed = 0;
     let doubled = 0;
     let fires = 0;
-    for (const n of this.counts) {
+    for (const n of counts) {
       fires += n;
       if (n === 0) missed++;
       if (n > 1) doubled += n - 1;
     }
-    if (process.env.BENCH_TRACE) traceSeconds(this.nominal.subarray(0, this.n), this.lateness.subarray(0, this.n));
-    const sorted = this.lateness.slice(0, this.n).sort();
+    if (process.env.BENCH_TRACE) traceSeconds(this.nominal.subarray(0, this.n), this.lateness.subarray(0, this.n), this.from, this.to);
+    const sorted = Float64Array.from(measured).sort();
     return {
       workflows: this.jobs,
-      seconds: (this.to - this.from) / 1000 + 1,
+      seconds,
       fires,
       missed,
       doubled,
@@ -92,7 +106,7 @@ class FireLog {
 export async function freshetPrecision(workflows: number, durationMs: number): Promise<PrecisionFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'freshet-bench-fire-'));
   const store = createSqliteEventStore({ path: join(dir, 'events.sqlite'), durability: 'durable', checkIntegrity: false });
-  const log = new FireLog(workflows);
+  const log = new FireLog(workflows, durationMs / 1000 + 30);
   const index = new Map<string, number>();
   const engine = new WorkflowEngine({
     store,
@@ -111,7 +125,7 @@ export async function freshetPrecision(workflows: number, durationMs: number): P
   await Promise.all(creates);
   await sleep(5000); // let the creation burst and its first fires settle before measuring
   const start = Math.ceil(Date.now() / 1000) * 1000 + 1000;
-  log.open(start, start + durationMs - 1000);
+  log.window(start, start + durationMs - 1000);
   const cpu0 = process.cpuUsage();
   const wall0 = now();
   await sleep(log.to - Date.now() + 1500);
@@ -124,9 +138,10 @@ export async function freshetPrecision(workflows: number, durationMs: number): P
 }
 
 /** BENCH_TRACE=1: each second's first and last invocation, to tell a late wake from a slow or interrupted loop. */
-function traceSeconds(nominal: Float64Array, lateness: Float64Array): void {
+function traceSeconds(nominal: Float64Array, lateness: Float64Array, from: number, to: number): void {
   const perSecond = new Map<number, { first: number; last: number; n: number }>();
   for (let i = 0; i < nominal.length; i++) {
+    if (nominal[i]! < from || nominal[i]! > to) continue;
     const s = perSecond.get(nominal[i]!) ?? { first: Infinity, last: -Infinity, n: 0 };
     s.first = Math.min(s.first, lateness[i]!);
     s.last = Math.max(s.last, lateness[i]!);
@@ -148,9 +163,9 @@ if (process.env.BENCH_TRACE) {
 }
 
 export async function cronerPrecision(jobs: number, durationMs: number): Promise<PrecisionFigures> {
-  const log = new FireLog(jobs);
+  const log = new FireLog(jobs, durationMs / 1000 + 10);
   const start = Math.ceil(Date.now() / 1000) * 1000 + 2000;
-  log.open(start, start + durationMs - 1000);
+  log.window(start, start + durationMs - 1000);
   const last = new Float64Array(jobs).fill(-Infinity);
   const list: Cron[] = [];
   for (let i = 0; i < jobs; i++) {
