@@ -74,10 +74,10 @@ export class ClaimPath {
           const events: WorkflowEvent[] = [];
           if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
           const outcomes = events.length;
-          decideOnto(events, this.command(plan, now), state, id, metadata);
+          const after = decideOnto(events, this.command(plan, now), state, id, metadata);
           if (events.length === outcomes) this.arm(id); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
-            last = host.appendDecided(live, events, metadata, async () => {
+            last = host.appendDecided(live, events, after, metadata, async () => {
               for (const o of held ?? []) await host.run(id, id, (at) => recordFired(o, at), ENGINE_META);
               await this.claimQueued(id);
             });

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock/index.ts';
 import type { EventMetadata } from '../../events/index.ts';
-import type { WorkflowEvent } from '../../machines/index.ts';
+import type { WorkflowEvent, WorkflowState } from '../../machines/index.ts';
 import type { CommandMeta, Commands, Handled } from './handle-command.ts';
 import type { LiveWorkflow } from './live.ts';
 import { ENGINE_ACTOR } from './own-append.ts';
@@ -24,8 +24,11 @@ export interface EngineHost {
   execute(id: string, key: string, build: (now: number) => Commands, meta: CommandMeta): Promise<Handled>;
   /** A command through the handler, from inside the workflow's queue. */
   run(id: string, key: string, build: (now: number) => Commands, meta: CommandMeta): Promise<Handled>;
-  /** Appends events decided on the live state of an idle workflow, holding its stream until they are applied. */
-  appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): Promise<unknown>;
+  /**
+   * Appends events decided on the live state of an idle workflow (`after`: that state with them applied), holding
+   * its stream until they are applied.
+   */
+  appendDecided(live: LiveWorkflow, events: WorkflowEvent[], after: WorkflowState | undefined, metadata: EventMetadata, retry: () => Promise<unknown>): Promise<unknown>;
   passMetadata(now: number): EventMetadata;
   endPass(): void;
   report(error: unknown, context: string): void;

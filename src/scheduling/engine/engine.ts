@@ -176,16 +176,14 @@ export class WorkflowEngine {
    * envelope: the stream is held (queued commands wait) until the append settles and its events are applied.
    * On a version conflict someone else wrote first: `retry` decides again through the handler, which reads fresh.
    */
-  private appendDecided(live: LiveWorkflow, events: WorkflowEvent[], metadata: EventMetadata, retry: () => Promise<unknown>): Held {
-    const { id, version: before, state } = live;
+  private appendDecided(live: LiveWorkflow, events: WorkflowEvent[], after: WorkflowState | undefined, metadata: EventMetadata, retry: () => Promise<unknown>): Held {
+    const { id, version: before } = live;
     const held: Held = appendOwn(this.store, id, events, before, metadata).then(
       (result) => {
         this.release(id, held);
         // The subscription may have applied them already (it hears a commit before the append resolves).
         if (this.live.get(id) !== live || live.version !== before) return;
-        let next: WorkflowState | undefined = state;
-        for (const e of events) next = evolve(next, e, metadata);
-        this.reconcile(id, { state: next, version: result.nextExpectedVersion }, events);
+        this.reconcile(id, { state: after, version: result.nextExpectedVersion }, events);
       },
       (error: unknown) => {
         if (!(error instanceof VersionConflictError)) {
@@ -306,7 +304,7 @@ export class WorkflowEngine {
       claimLeadMs: () => this.claims.lead.ms,
       execute: (id, key, build, meta) => this.execute(id, key, (now) => build(now), meta),
       run: (id, key, build, meta) => this.run(id, key, build, meta),
-      appendDecided: (live, events, metadata, retry) => this.appendDecided(live, events, metadata, retry),
+      appendDecided: (live, events, after, metadata, retry) => this.appendDecided(live, events, after, metadata, retry),
       passMetadata: (now) => this.stamp.metadata(now),
       endPass: () => this.stamp.end(),
       report: (error, context) => this.report(error, context),

@@ -126,7 +126,7 @@ export class FirePath {
         host.report(err, `record fire ${o.id}`);
       }
     }
-    for (const [id, { live, events }] of decided) {
+    for (const [id, { live, state, events }] of decided) {
       if (events.length === 0) continue;
       // On a conflict each outcome is decided again on the fresh stream (one that was settled meanwhile is a no-op).
       const retry = async (): Promise<void> => {
@@ -135,7 +135,7 @@ export class FirePath {
           await host.run(id, id, (at) => recordFired(o, at), this.meta);
         }
       };
-      void host.appendDecided(live, events, metadata, retry);
+      void host.appendDecided(live, events, state, metadata, retry);
     }
     host.endPass();
   }
