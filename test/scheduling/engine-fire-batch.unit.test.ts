@@ -67,20 +67,12 @@ describe('engine fire path: batched claims and outcomes', () => {
   });
 
   it('records each outcome after its trigger returns, and stop() waits for a slow trigger and records its outcome', async () => {
-    const store = createMemoryEventStore();
     let release!: () => void;
     const invoked: number[] = [];
-    const engine = new WorkflowEngine({
-      store,
-      engineId: 'engine-a',
-      trigger: {
-        fire: (r) => {
-          invoked.push(r.scheduleTime);
-          return new Promise<void>((resolve) => (release = resolve));
-        },
-      },
-      onError: (e) => {
-        throw e;
+    const { store, engine } = harness(undefined, 'engine-a', {
+      fire: (r) => {
+        invoked.push(r.scheduleTime);
+        return new Promise<void>((resolve) => (release = resolve));
       },
     });
     await engine.start();
@@ -101,19 +93,11 @@ describe('engine fire path: batched claims and outcomes', () => {
   });
 
   it('a trigger slower than the cron period fires each time once: the next claim does not re-arm a fired claim', async () => {
-    const store = createMemoryEventStore();
     const fired: number[] = [];
-    const engine = new WorkflowEngine({
-      store,
-      engineId: 'engine-a',
-      trigger: {
-        fire: (r) => {
-          fired.push(r.scheduleTime);
-          return new Promise<void>((resolve) => setTimeout(resolve, 3_500)); // outlives three later claims
-        },
-      },
-      onError: (e) => {
-        throw e;
+    const { store, engine } = harness(undefined, 'engine-a', {
+      fire: (r) => {
+        fired.push(r.scheduleTime);
+        return new Promise<void>((resolve) => setTimeout(resolve, 3_500)); // outlives three later claims
       },
     });
     await engine.start();

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { createMemoryEventStore, type EventStore } from '../../src/events/index.ts';
 import { workflowIdOf, type WorkflowDefinition } from '../../src/machines/index.ts';
-import { type RefreshRequest, WorkflowEngine } from '../../src/scheduling/index.ts';
+import { type RefreshRequest, type RefreshTrigger, WorkflowEngine } from '../../src/scheduling/index.ts';
 import { definition } from './workflow-fixtures.ts';
 
 export interface Fire {
@@ -12,15 +12,18 @@ export interface Fire {
   manual: boolean;
 }
 
-/** An engine on virtual time that records every trigger invocation (ISO instants: easy to read in failures). */
-export function harness(store: EventStore = createMemoryEventStore(), engineId = 'engine-a') {
+/**
+ * An engine on virtual time that records every trigger invocation (ISO instants: easy to read in failures), or
+ * runs `trigger` instead (a slow one, say).
+ */
+export function harness(store: EventStore = createMemoryEventStore(), engineId = 'engine-a', trigger?: RefreshTrigger) {
   const fires: Fire[] = [];
   const engine = new WorkflowEngine({
     store,
     engineId,
     claimLeadMs: 250,
     misfireThresholdMs: 60_000,
-    trigger: {
+    trigger: trigger ?? {
       fire: async (r: RefreshRequest) => {
         fires.push({ workflowId: r.workflowId, scheduleTime: new Date(r.scheduleTime).toISOString(), invokedAt: new Date(Date.now()).toISOString(), scheduleTimeText: r.scheduleTimeText, manual: r.manual });
         return { operationHandle: `op-${fires.length}` };
