@@ -33,17 +33,7 @@ export class RecentLog {
       if (!current || current.lo + current.rows.length !== first) segments.push((current = { lo: first, rows: [] }));
       const version = nextVersion - events.length;
       events.forEach((e, i) =>
-        current!.rows.push({
-          position: first + i,
-          stream: streamName,
-          version: version + i + 1,
-          id: e.id,
-          type: e.type,
-          schema_version: e.schemaVersion,
-          data: e.dataJson,
-          metadata: e.metadataJson,
-          recorded_at: recordedAt,
-        }),
+        current!.rows.push([first + i, streamName, version + i + 1, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, recordedAt]),
       );
     }
     this.commits.push(segments);
@@ -69,8 +59,8 @@ export class RecentLog {
         let scannedTo = after;
         for (let i = after - lo + 1; i < rows.length && events.length < max; i++) {
           const row = rows[i]!;
-          scannedTo = row.position;
-          if (matchesFilter(filter, row.stream, row.type)) events.push(toRecorded(row));
+          scannedTo = row[0];
+          if (matchesFilter(filter, row[1], row[4])) events.push(toRecorded(row));
         }
         return { events, scannedTo };
       }

@@ -14,7 +14,7 @@ import { WriterThread } from './writer-thread-client.ts';
 import { HeadPoller } from './head-poller.ts';
 import { RecentLog } from './recent-log.ts';
 import { openDatabase } from './open-database.ts';
-import { toRecorded, tupleToRecorded } from './rows.ts';
+import { toRecorded } from './rows.ts';
 import { prepareStatements } from './statements.ts';
 
 export interface SqliteEventStoreOptions {
@@ -90,7 +90,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       types: filter.eventTypes === undefined ? null : JSON.stringify(filter.eventTypes),
       prefixes: filter.prefixes === undefined ? null : JSON.stringify(filter.prefixes),
     });
-    const events = rows.map(tupleToRecorded);
+    const events = rows.map(toRecorded);
     return { events, scannedTo: rows.length === limit ? rows[rows.length - 1]![0] : upto };
   };
   const live = new LiveLog((after, limit, filter) => {

@@ -1,2 +1,2 @@
 -- LIMIT -1 means no limit.
-SELECT * FROM events WHERE stream = ? AND version >= ? ORDER BY version ASC LIMIT ?
+SELECT position, stream, version, id, type, schema_version, data, metadata, recorded_at FROM events WHERE stream = ? AND version >= ? ORDER BY version ASC LIMIT ?
