@@ -20,7 +20,7 @@ import { loadAllWorkflows } from './load-all.ts';
 import { appendOwn, PassStamp } from './own-append.ts';
 import { FirePath } from './fire-path.ts';
 import { ClaimPath } from './claim-path.ts';
-import { ENGINE_META, type EngineHost } from './engine-host.ts';
+import type { EngineHost } from './engine-host.ts';
 
 export interface EngineOptions {
   store: EventStore;
@@ -57,7 +57,6 @@ export class WorkflowEngine {
   readonly engineId: string;
   private readonly store: EventStore;
   private readonly clock: Clock;
-  private readonly lead: number;
   private readonly threshold: number;
   private readonly live = new Map<string, LiveWorkflow>();
   private readonly queues = new Map<string, Held>();
@@ -78,11 +77,10 @@ export class WorkflowEngine {
     this.clock = options.clock ?? systemClock;
     this.wheel = new TimerWheel(this.clock);
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-    this.lead = options.claimLeadMs ?? 250;
     this.threshold = options.misfireThresholdMs ?? 60_000;
     const host = this.host();
-    this.fires = new FirePath(host, options.trigger ?? noopTrigger, ENGINE_META, options.outcomeHoldMs ?? 1_000, options.onFire);
-    this.claims = new ClaimPath(host, this.fires.hold, this.lead);
+    this.fires = new FirePath(host, options.trigger ?? noopTrigger, options.outcomeHoldMs ?? 1_000, options.onFire);
+    this.claims = new ClaimPath(host, this.fires.hold, options.claimLeadMs ?? 250);
     // One shared actor system: a root actor per workflow costs twice the heap of one parented this way.
     this.system = createEmptyActor();
     this.machine = workflowMachine.provide({

@@ -1,8 +1,7 @@
 import { Subscription } from 'rxjs';
 import { decide, evolve, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../../machines/index.ts';
-import type { EngineHost } from './engine-host.ts';
+import { ENGINE_META, type EngineHost } from './engine-host.ts';
 import { formatScheduleTime } from './format-time.ts';
-import type { CommandMeta } from './handle-command.ts';
 import type { FireInfo, LiveWorkflow } from './live.ts';
 import { type FireOutcome, OutcomeHold, recordFired } from './outcome-hold.ts';
 import type { FireResult, RefreshTrigger } from './trigger.ts';
@@ -24,7 +23,6 @@ export class FirePath {
   constructor(
     private readonly host: EngineHost,
     private readonly trigger: RefreshTrigger,
-    private readonly meta: CommandMeta,
     holdMs: number,
     private readonly onFire?: (fire: FireInfo) => void,
   ) {
@@ -113,7 +111,7 @@ export class FirePath {
       try {
         const live = host.liveOf(o.id);
         if (!live || host.isBusy(o.id)) {
-          host.execute(o.id, o.id, build, this.meta).catch((err) => host.report(err, `record fire ${o.id}`));
+          host.execute(o.id, o.id, build, ENGINE_META).catch((err) => host.report(err, `record fire ${o.id}`));
           continue;
         }
         let d = decided.get(o.id);
@@ -132,7 +130,7 @@ export class FirePath {
       const retry = async (): Promise<void> => {
         for (const o of batch) {
           if (o.id !== id) continue;
-          await host.run(id, id, (at) => recordFired(o, at), this.meta);
+          await host.run(id, id, (at) => recordFired(o, at), ENGINE_META);
         }
       };
       void host.appendDecided(live, events, state, metadata, retry);
