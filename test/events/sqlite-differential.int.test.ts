@@ -23,7 +23,18 @@ const appendArb = fc.record({
   events: fc.array(fc.record({ type: fc.constantFrom('A', 'B'), id: fc.option(fc.uuid({ version: 4 }), { nil: undefined }) }), { maxLength: 3 }),
   retryOf: fc.option(fc.nat(), { nil: undefined }),
 });
-const turnsArb = fc.array(fc.array(appendArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
+// Up to 24 turns: more than the 16 commits after which the SQLite store has moved a stream's index entries from
+// its recent level to the main one, so stream reads and retries span both levels.
+const turnsArb = fc.array(fc.array(appendArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 24 });
+const readsArb = fc.array(
+  fc.record({
+    stream: fc.constantFrom('s-a', 's-b', 's-ab', 's-none'),
+    direction: fc.constantFrom<'forwards' | 'backwards'>('forwards', 'backwards'),
+    fromVersion: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
+    maxCount: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+  }),
+  { maxLength: 6 },
+);
 
 type Outcome = { ok: unknown } | { error: unknown };
 const settle = (promise: Promise<unknown>): Promise<Outcome> =>
@@ -34,9 +45,9 @@ const settle = (promise: Promise<unknown>): Promise<Outcome> =>
 const comparable = (events: RecordedEvent[]): unknown[] => events.map(({ recordedAt: _at, id: _id, ...rest }) => rest);
 
 describe('sqlite event store: same outcomes as the memory store', () => {
-  it('for generated histories of appends, conflicts and retries issued several per turn', async () => {
+  it('for generated histories of appends, conflicts and retries issued several per turn, and stream reads after them', async () => {
     await fc.assert(
-      fc.asyncProperty(turnsArb, async (turns) => {
+      fc.asyncProperty(turnsArb, readsArb, async (turns, reads) => {
         const sqlite = createSqliteEventStore({ path: join(dir, `diff-${(files += 1)}.db`), durability: 'relaxed' });
         const memory = createMemoryEventStore();
         const issued: Append[] = [];
@@ -59,6 +70,10 @@ describe('sqlite event store: same outcomes as the memory store', () => {
             expect(fromSqlite).toEqual(fromMemory);
           }
           expect(comparable(await sqlite.readAll())).toEqual(comparable(await memory.readAll()));
+          for (const { stream, ...options } of reads) {
+            const [fromSqlite, fromMemory] = await Promise.all([sqlite, memory].map((store) => settle(store.readStream(stream, options).then(comparable))));
+            expect(fromSqlite).toEqual(fromMemory);
+          }
         } finally {
           await sqlite.close();
         }

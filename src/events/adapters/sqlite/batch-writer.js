@@ -25,6 +25,12 @@ const failed = (error) => ({ failed: { code: codeOf(error), message: error insta
 export const isBusy = (error) => /^SQLITE_(BUSY|LOCKED)/.test(codeOf(error));
 
 /**
+ * How many buckets recent_index has (sql/schema.sql); each commit merges one, so an entry stays there for about
+ * this many commits. Fixed for a file: a stream's bucket is stored in its row.
+ */
+export const RECENT_BUCKETS = 16;
+
+/**
  * Prepares the write statements on `db` and returns the batch writer.
  * @param {import('better-sqlite3').Database} db
  */
@@ -32,71 +38,75 @@ export function createBatchWriter(db) {
   const begin = db.prepare('BEGIN IMMEDIATE'); // takes the write lock up front: the checks see what COMMIT follows
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
-  const streamVersion = db.prepare(sqlText('stream-version')).pluck();
-  const streamHead = db.prepare(sqlText('stream-head'));
+  const streamRow = db.prepare(sqlText('stream-row')).raw();
   const streamSliceIds = db.prepare(sqlText('stream-slice-ids'));
+  const insertStream = db.prepare(sqlText('insert-stream'));
   const insertEvent = db.prepare(sqlText('insert-event'));
-  const insertFirstEvent = db.prepare(sqlText('insert-first-event'));
+  const indexEvent = db.prepare(sqlText('index-event'));
+  const setStreamHead = db.prepare(sqlText('set-stream-head'));
+  const mergeBucket = db.prepare(sqlText('merge-bucket'));
+  const forgetBucket = db.prepare(sqlText('forget-bucket'));
+  let batches = 0;
+
+  /**
+   * A stream as the transaction sees it; id 0 = no events yet (its row is inserted with its first event).
+   * @typedef {{ id: number, version: number, position: number, bucket: number }} StreamState
+   * @param {string} streamName
+   * @returns {StreamState}
+   */
+  function loadStream(streamName) {
+    const row = /** @type {[number, number, number, number] | undefined} */ (streamRow.get(streamName));
+    return row === undefined ? { id: 0, version: 0, position: 0, bucket: 0 } : { id: row[0], version: row[1], position: row[2], bucket: row[3] };
+  }
 
   /**
    * The result of the identical append this one retries, if it is one (see retrySliceStart).
    * @param {PreparedAppend} request
-   * @param {number} actual
+   * @param {StreamState} stream
    * @returns {Written | undefined}
    */
-  function earlierAppend(request, actual) {
+  function earlierAppend(request, stream) {
     const count = request.events.length;
-    const start = retrySliceStart(request.expected, actual, count, request.idsGiven);
+    const start = retrySliceStart(request.expected, stream.version, count, request.idsGiven);
     if (start === undefined) return undefined;
-    const earlier = /** @type {{ id: string, position: number }[]} */ (streamSliceIds.all(request.streamName, start, start + count - 1));
+    const earlier = /** @type {{ id: string, position: number }[]} */ (
+      streamSliceIds.all({ streamId: stream.id, bucket: stream.bucket, from: start, to: start + count - 1 })
+    );
     if (!sameIds(request.events.map((event) => event.id), earlier.map((row) => row.id))) return undefined;
     return { nextExpectedVersion: start + count - 1, position: /** @type {{ position: number }} */ (earlier[count - 1]).position, first: 0 };
   }
 
   /**
-   * Inside the write transaction: `versions` holds the streams this batch already wrote.
+   * Inside the write transaction: `streams` holds the streams this batch already read or wrote.
    * @param {PreparedAppend} request
-   * @param {Map<string, number>} versions
+   * @param {Map<string, StreamState>} streams
    * @param {string} recordedAt
    * @returns {WriteOutcome}
    */
-  function applyOne(request, versions, recordedAt) {
+  function applyOne(request, streams, recordedAt) {
     const { streamName, expected, events } = request;
-    const count = events.length;
-    let version = versions.get(streamName);
-    let position = 0;
+    let stream = streams.get(streamName);
+    if (stream === undefined) {
+      stream = loadStream(streamName);
+      streams.set(streamName, stream);
+    }
+    const earlier = earlierAppend(request, stream);
+    if (earlier !== undefined) return earlier;
+    if (!satisfiesExpected(expected, stream.version)) return { conflict: stream.version };
+    if (events.length === 0) return { nextExpectedVersion: stream.version, position: stream.position, first: 0 };
+    if (stream.id === 0) {
+      stream.id = Number(insertStream.run(streamName, RECENT_BUCKETS).lastInsertRowid);
+      stream.bucket = stream.id % RECENT_BUCKETS;
+    }
     let first = 0;
-    let written = 0;
-    const head = events[0];
-    if (version === undefined && head !== undefined && (expected === 'no_stream' || expected === 0)) {
-      // Fast path for a new stream, one statement: the first event lands only if the stream does not exist.
-      const info = insertFirstEvent.run(streamName, head.id, head.type, head.schemaVersion, head.dataJson, head.metadataJson, recordedAt);
-      if (info.changes === 1) {
-        version = 1;
-        first = position = Number(info.lastInsertRowid);
-        written = 1;
-      }
+    for (const event of events) {
+      stream.version += 1;
+      stream.position = Number(insertEvent.run(streamName, stream.version, event.id, event.type, event.schemaVersion, event.dataJson, event.metadataJson, recordedAt).lastInsertRowid);
+      indexEvent.run(stream.bucket, stream.id, stream.version, stream.position);
+      if (first === 0) first = stream.position;
     }
-    if (written === 0) {
-      const actual = version ?? /** @type {number | null} */ (streamVersion.get(streamName)) ?? 0;
-      const earlier = earlierAppend(request, actual);
-      if (earlier !== undefined) return earlier;
-      if (!satisfiesExpected(expected, actual)) return { conflict: actual };
-      if (count === 0) {
-        const newest = /** @type {{ position: number } | undefined} */ (streamHead.get(streamName));
-        return { nextExpectedVersion: actual, position: newest?.position ?? 0, first: 0 };
-      }
-      version = actual;
-    }
-    let next = version ?? 0; // set above, or 1 by the fast path
-    for (let index = written; index < count; index += 1) {
-      const event = /** @type {import('../../validation.ts').PreparedEvent} */ (events[index]);
-      next += 1;
-      position = Number(insertEvent.run(streamName, next, event.id, event.type, event.schemaVersion, event.dataJson, event.metadataJson, recordedAt).lastInsertRowid);
-      if (first === 0) first = position;
-    }
-    versions.set(streamName, next);
-    return { nextExpectedVersion: next, position, first };
+    setStreamHead.run(stream.version, stream.position, stream.id);
+    return { nextExpectedVersion: stream.version, position: stream.position, first };
   }
 
   /**
@@ -111,10 +121,15 @@ export function createBatchWriter(db) {
   function write(appends, recordedAt) {
     /** @type {WriteOutcome[]} */
     const outcomes = [];
-    const versions = new Map();
+    const streams = new Map();
     try {
       begin.run();
-      for (const request of appends) outcomes.push(applyOne(request, versions, recordedAt));
+      for (const request of appends) outcomes.push(applyOne(request, streams, recordedAt));
+      // One bucket per commit, round robin: recent_index holds about the last RECENT_BUCKETS commits. Which process
+      // merges which bucket does not matter for what reads see, only for how small recent_index stays.
+      const bucket = batches++ % RECENT_BUCKETS;
+      mergeBucket.run(bucket);
+      forgetBucket.run(bucket);
       commit.run();
       return outcomes;
     } catch (error) {

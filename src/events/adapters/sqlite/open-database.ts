@@ -4,14 +4,21 @@ import { dirname } from 'node:path';
 import { StoreCorruptedError, StoreUnavailableError } from '../../errors.ts';
 import { mapSqliteError } from './errors.ts';
 import { schemaSql } from './statements.ts';
-import { tuneConnection } from './connection.js';
+import { sqlText, tuneConnection } from './connection.js';
+import { RECENT_BUCKETS } from './batch-writer.js';
 
 /** 'FRSH': marks a SQLite file as a freshet event store (PRAGMA application_id). */
 const APPLICATION_ID = 0x46525348;
 /** Bumped when the schema changes; a file from a newer format is refused rather than misread. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-const COLUMNS = ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'];
+/** The columns each table of the current format must have (sql/schema.sql). */
+const TABLES: Readonly<Record<string, readonly string[]>> = {
+  events: ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'],
+  streams: ['stream_id', 'name', 'version', 'position', 'bucket'],
+  stream_index: ['stream_id', 'version', 'position'],
+  recent_index: ['bucket', 'stream_id', 'version', 'position'],
+};
 
 export interface OpenOptions {
   path: string;
@@ -50,6 +57,33 @@ function checkFileHeader(path: string): void {
   }
 }
 
+const columnsOf = (db: Database, table: string): string[] =>
+  db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((column) => column.name);
+
+function checkTables(db: Database, path: string, tables: readonly string[]): void {
+  for (const table of tables) {
+    const columns = columnsOf(db, table);
+    const missing = (TABLES[table] ?? []).filter((column) => !columns.includes(column));
+    if (missing.length > 0) throw corrupted(path, `lacks the ${table} table or its columns ${missing.join(', ')}`);
+  }
+}
+
+/**
+ * Format 1 kept one UNIQUE (stream, version) index on events; format 2 adds the streams table and the two-level
+ * stream index (sql/schema.sql), built here from the events, whose positions stay as they were. One transaction:
+ * a crash leaves format 1 intact, and a second process opening the file meanwhile waits, then finds format 2.
+ * Processes still running an older freshet on the file must be stopped first: they would not maintain the index.
+ */
+function migrateFromFormat1(db: Database): void {
+  db.transaction(() => {
+    if ((db.pragma('user_version', { simple: true }) as number) !== 1) return;
+    db.exec('ALTER TABLE events RENAME TO events_format_1');
+    db.exec(schemaSql());
+    db.exec(sqlText('migrate-from-1').replaceAll('@buckets', String(RECENT_BUCKETS)));
+    db.pragma(`user_version = ${FORMAT_VERSION}`);
+  }).immediate();
+}
+
 function checkOrCreateSchema(db: Database, path: string): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const format = db.pragma('user_version', { simple: true }) as number;
@@ -70,9 +104,9 @@ function checkOrCreateSchema(db: Database, path: string): void {
     throw corrupted(path, `has format version ${format}, newer than this freshet understands (${FORMAT_VERSION}); upgrade freshet to open it`);
   }
   if (format < 1) throw corrupted(path, `has no format version (user_version ${format})`);
-  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all().map((column) => column.name);
-  const missing = COLUMNS.filter((column) => !columns.includes(column));
-  if (missing.length > 0) throw corrupted(path, `lacks the events table or its columns ${missing.join(', ')}`);
+  checkTables(db, path, ['events']);
+  if (format === 1) migrateFromFormat1(db);
+  checkTables(db, path, Object.keys(TABLES));
 }
 
 /** Opens (or creates) the store's file: WAL, fsync per commit when durable, verified before use. */

@@ -129,8 +129,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
         const { direction, fromVersion, maxCount } = checkReadStreamOptions(readOptions);
         const rows =
           direction === 'forwards'
-            ? statements.readStreamForwards.all(streamName, fromVersion ?? 1, maxCount ?? -1)
-            : statements.readStreamBackwards.all(streamName, fromVersion ?? Number.MAX_SAFE_INTEGER, maxCount ?? -1);
+            ? statements.readStreamForwards.all({ stream: streamName, version: fromVersion ?? 1, limit: maxCount ?? -1 })
+            : statements.readStreamBackwards.all({ stream: streamName, version: fromVersion ?? Number.MAX_SAFE_INTEGER, limit: maxCount ?? -1 });
         if (rows.length === 0 && statements.streamHead.get(streamName) === undefined) throw new StreamNotFoundError(streamName);
         return rows.map(toRecorded);
       }),

@@ -9,6 +9,13 @@ export const schemaSql = (): string => sql('schema');
  */
 export type EventRow = [position: number, stream: string, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, recordedAt: string];
 
+/** From `version` on, forwards or backwards; limit -1 = all. */
+export interface ReadStreamParams {
+  stream: string;
+  version: number;
+  limit: number;
+}
+
 export interface ReadAllParams {
   after: number;
   upto: number;
@@ -20,8 +27,8 @@ export interface ReadAllParams {
 /** The statements the adapter reads with, prepared once per connection (writes: batch-writer.js). */
 export interface Statements {
   streamHead: Statement<[string], { version: number; position: number }>;
-  readStreamForwards: Statement<[string, number, number], EventRow>;
-  readStreamBackwards: Statement<[string, number, number], EventRow>;
+  readStreamForwards: Statement<[ReadStreamParams], EventRow>;
+  readStreamBackwards: Statement<[ReadStreamParams], EventRow>;
   readAll: Statement<[ReadAllParams], EventRow>;
   headPosition: Statement<[], { head: number }>;
 }
@@ -29,8 +36,8 @@ export interface Statements {
 export function prepareStatements(db: Database): Statements {
   return {
     streamHead: db.prepare<[string], { version: number; position: number }>(sql('stream-head')),
-    readStreamForwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-forwards')).raw(),
-    readStreamBackwards: db.prepare<[string, number, number], EventRow>(sql('read-stream-backwards')).raw(),
+    readStreamForwards: db.prepare<[ReadStreamParams], EventRow>(sql('read-stream-forwards')).raw(),
+    readStreamBackwards: db.prepare<[ReadStreamParams], EventRow>(sql('read-stream-backwards')).raw(),
     readAll: db.prepare<[ReadAllParams], EventRow>(sql('read-all')).raw(),
     headPosition: db.prepare<[], { head: number }>(sql('head-position')),
   };

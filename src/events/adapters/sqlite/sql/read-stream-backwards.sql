@@ -1,1 +1,10 @@
-SELECT position, stream, version, id, type, schema_version, data, metadata, recorded_at FROM events WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?
+-- As read-stream-forwards.sql, newest first from @version.
+WITH s AS (SELECT stream_id, bucket FROM streams WHERE name = @stream),
+ix AS (
+  SELECT i.version, i.position FROM s, stream_index AS i WHERE i.stream_id = s.stream_id AND i.version <= @version
+  UNION ALL
+  SELECT r.version, r.position FROM s, recent_index AS r WHERE r.bucket = s.bucket AND r.stream_id = s.stream_id AND r.version <= @version
+  ORDER BY 1 DESC LIMIT @limit
+)
+SELECT e.position, e.stream, e.version, e.id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
+FROM ix JOIN events AS e ON e.position = ix.position ORDER BY ix.version DESC

@@ -1,4 +1,4 @@
--- Format 1 of freshet's SQLite event store. The global position is the rowid (never reused: rows are never
+-- Format 2 of freshet's SQLite event store. The global position is the rowid (never reused: rows are never
 -- deleted), so commit order is position order even with several processes writing the file.
 CREATE TABLE IF NOT EXISTS events (
   position       INTEGER PRIMARY KEY,
@@ -9,6 +9,32 @@ CREATE TABLE IF NOT EXISTS events (
   schema_version INTEGER NOT NULL,
   data           TEXT    NOT NULL,
   metadata       TEXT    NOT NULL,
-  recorded_at    TEXT    NOT NULL,
-  UNIQUE (stream, version)
+  recorded_at    TEXT    NOT NULL
 );
+-- One row per stream that has events: its newest version and position. The writer checks expected versions
+-- against this row and moves it in the same transaction as the events, so it is never behind the log.
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id INTEGER PRIMARY KEY,
+  name      TEXT    NOT NULL UNIQUE,
+  version   INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  bucket    INTEGER NOT NULL
+);
+-- Where each stream's events are, in two levels (a small LSM tree). A B-tree keyed by stream puts each stream's
+-- newest entry on a page of its own once the log is large, so a commit touching 10,000 streams rewrote 10,000
+-- pages (~40 MB of WAL, growing with the log). New entries go to recent_index instead, which stays small; each
+-- commit moves one bucket of streams from it to stream_index. A stream's entries in stream_index all have lower
+-- versions than its entries in recent_index.
+CREATE TABLE IF NOT EXISTS stream_index (
+  stream_id INTEGER NOT NULL,
+  version   INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  PRIMARY KEY (stream_id, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS recent_index (
+  bucket    INTEGER NOT NULL,
+  stream_id INTEGER NOT NULL,
+  version   INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  PRIMARY KEY (bucket, stream_id, version)
+) WITHOUT ROWID;

@@ -1,2 +1,2 @@
--- The stream's newest event: its version is the stream's version (no row = version 0).
-SELECT version, position FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1
+-- The stream's newest event (no row = the stream has no events: version 0).
+SELECT version, position FROM streams WHERE name = ?

@@ -1,0 +1,1 @@
+DELETE FROM recent_index WHERE bucket = ?

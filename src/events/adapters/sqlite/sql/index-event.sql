@@ -1,0 +1,1 @@
+INSERT INTO recent_index (bucket, stream_id, version, position) VALUES (?, ?, ?, ?)

@@ -1,0 +1,1 @@
+UPDATE streams SET version = ?, position = ? WHERE stream_id = ?

@@ -1,2 +1,0 @@
--- NULL when the stream has no events.
-SELECT max(version) FROM events WHERE stream = ?
