@@ -29,12 +29,13 @@ interface Pending {
 
 /**
  * Bounds one transaction. A burst larger than this is handed over as soon as it fills a batch, inside the append
- * call: the pending appends then die young (a 20,000-append burst held until the next tick spent a third of its
- * time in garbage collection), and the write lock is held briefly. Not smaller: appends to many streams touch
- * random index pages, and each transaction writes its dirty pages to the WAL again — 10,000 appends to 10,000
- * streams cost 290 ms of COMMIT in batches of 1,000 and 80 ms in one (the fire-precision bench's claims).
+ * call: the writer thread commits it while this thread prepares the next (10,000 claims due together: the pass took
+ * ~450 ms as one batch, the main thread's and the writer's ~200 ms each in turn), the pending appends die young (a
+ * 20,000-append burst held until the next tick spent a third of its time in garbage collection), and the write lock
+ * is held briefly. Not much smaller: each transaction writes its dirty index pages again (10,000 appends to
+ * 10,000 streams: one commit ~240 ms, four of 2,500 ~56 ms each).
  */
-const MAX_BATCH = 10_000;
+const MAX_BATCH = 2_500;
 
 /**
  * Group commit: appends that arrive in the same turn of the event loop are written in one transaction, so they

@@ -9,7 +9,7 @@ import type { EventStore, RecordedEvent } from '../../types.ts';
 import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
 import { mapSqliteError } from './errors.ts';
 import { type BatchSink, closedError, GroupCommit } from './group-commit.ts';
-import { createBatchWriter } from './batch-writer.js';
+import { createBatchWriter, MERGE_EVERY } from './batch-writer.js';
 import { WriterThread } from './writer-thread-client.ts';
 import { HeadPoller } from './head-poller.ts';
 import { RecentLog } from './recent-log.ts';
@@ -36,11 +36,16 @@ export interface SqliteEventStoreOptions {
    * blocking it for each commit — for short-lived tools and tests that open many stores.
    */
   writer?: 'thread' | 'inline';
+  /**
+   * How many appended events apart the stream index moves one bucket of recent entries to its main level (default
+   * 20,000; see batch-writer.js). Only tests need another value: reads must be right on either side of a merge.
+   */
+  indexMergeEvery?: number;
 }
 
 /** Batches written on this thread's connection, blocking it for each commit. */
-function inlineSink(db: Database): BatchSink {
-  const writer = createBatchWriter(db);
+function inlineSink(db: Database, indexMergeEvery: number): BatchSink {
+  const writer = createBatchWriter(db, indexMergeEvery);
   return { write: (appends, recordedAt) => writer.write(appends, recordedAt), close: () => Promise.resolve() };
 }
 
@@ -49,7 +54,7 @@ function inlineSink(db: Database): BatchSink {
  * concurrency check runs inside the write transaction, so several processes may share the file.
  */
 export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
-  const { path, durability = 'durable', pollIntervalMs = 50, busyTimeoutMs = 5_000, writer = 'thread' } = options;
+  const { path, durability = 'durable', pollIntervalMs = 50, busyTimeoutMs = 5_000, writer = 'thread', indexMergeEvery = MERGE_EVERY } = options;
   if (typeof path !== 'string' || path.length === 0 || path === ':memory:') {
     throw new EventStoreArgumentError(`path must name a file for the SQLite event store (use createMemoryEventStore for a throwaway store), got ${String(path)}.`);
   }
@@ -58,6 +63,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   for (const [name, value] of [['pollIntervalMs', pollIntervalMs], ['busyTimeoutMs', busyTimeoutMs]] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new EventStoreArgumentError(`${name} must be a whole number of milliseconds >= 1, got ${String(value)}.`);
   }
+  if (!Number.isSafeInteger(indexMergeEvery) || indexMergeEvery < 1) throw new EventStoreArgumentError(`indexMergeEvery must be a whole number of events >= 1, got ${String(indexMergeEvery)}.`);
   const db = openDatabase({ path, durability, busyTimeoutMs, checkIntegrity: options.checkIntegrity ?? true });
   const statements = prepareStatements(db);
   let closed = false;
@@ -103,7 +109,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const poller = new HeadPoller(pollIntervalMs, headPosition, () => live.notify(), (error) =>
     live.endAll(new StoreUnavailableError(`Watching ${path} for appends by other processes failed: ${error.message}`, { cause: error })),
   );
-  const sink: BatchSink = writer === 'thread' ? new WriterThread({ path, durability, busyTimeoutMs }) : inlineSink(db);
+  const sink: BatchSink = writer === 'thread' ? new WriterThread({ path, durability, busyTimeoutMs, indexMergeEvery }) : inlineSink(db, indexMergeEvery);
   const appender = new GroupCommit(sink, options.clock ?? systemClock, path, (head, written, recordedAt) => {
     poller.seen(head);
     // Only subscriptions read the recent rows back; with none, keeping them would cost for nothing.

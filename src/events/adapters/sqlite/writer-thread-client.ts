@@ -8,6 +8,7 @@ export interface WriterThreadOptions {
   path: string;
   durability: 'durable' | 'relaxed';
   busyTimeoutMs: number;
+  indexMergeEvery: number;
 }
 
 interface Waiting {

@@ -8,12 +8,12 @@ import Sqlite from 'better-sqlite3';
 import { createBatchWriter } from './batch-writer.js';
 import { tuneConnection } from './connection.js';
 
-/** @type {{ path: string, durability: 'durable' | 'relaxed', busyTimeoutMs: number }} */
-const { path, durability, busyTimeoutMs } = workerData;
+/** @type {import('./writer-thread-client.ts').WriterThreadOptions} */
+const { path, durability, busyTimeoutMs, indexMergeEvery } = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const db = new Sqlite(path, { timeout: busyTimeoutMs });
 tuneConnection(db, durability);
-const writer = createBatchWriter(db);
+const writer = createBatchWriter(db, indexMergeEvery);
 
 port.on('message', (/** @type {{ id: number, recordedAt: string, appends: import('../../validation.ts').PreparedAppend[] } | 'close'} */ message) => {
   if (message === 'close') {
