@@ -22,9 +22,9 @@ CREATE TABLE IF NOT EXISTS streams (
 );
 -- Where each stream's events are, in two levels (a small LSM tree). A B-tree keyed by stream puts each stream's
 -- newest entry on a page of its own once the log is large, so a commit touching 10,000 streams rewrote 10,000
--- pages (~40 MB of WAL, growing with the log). New entries go to recent_index instead, which stays small; each
--- commit moves one bucket of streams from it to stream_index. A stream's entries in stream_index all have lower
--- versions than its entries in recent_index.
+-- pages (~40 MB of WAL, growing with the log). New entries go to recent_index instead, which stays small: every
+-- 20,000 positions one bucket of streams moves from it to stream_index (batch-writer.js). A stream's entries in
+-- stream_index all have lower versions than its entries in recent_index.
 CREATE TABLE IF NOT EXISTS stream_index (
   stream_id INTEGER NOT NULL,
   version   INTEGER NOT NULL,
