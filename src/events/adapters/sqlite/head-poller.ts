@@ -6,6 +6,8 @@
 export class HeadPoller {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastHead = -1;
+  /** Whether lastHead was read from the file since watching began (before that, another process may be ahead). */
+  private verified = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -18,10 +20,20 @@ export class HeadPoller {
     this.lastHead = Math.max(this.lastHead, head);
   }
 
+  /**
+   * The newest position known to be in the file, once the poller has read the head since it began watching: any
+   * commit past it (another process's) is then announced by a coming tick, so a follower already there has
+   * nothing to read until then. Undefined when that cannot be vouched for.
+   */
+  get settledHead(): number | undefined {
+    return this.verified ? this.lastHead : undefined;
+  }
+
   watch(active: boolean): void {
     if (!active) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.verified = false;
       return;
     }
     if (this.timer === undefined) this.arm();
@@ -41,6 +53,7 @@ export class HeadPoller {
       this.onError(error instanceof Error ? error : new Error(String(error)));
       return;
     }
+    this.verified = this.timer !== undefined;
     if (head > this.lastHead) {
       this.lastHead = head;
       this.onGrowth();

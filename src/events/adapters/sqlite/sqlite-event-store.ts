@@ -79,11 +79,18 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const headPosition = (): number => statements.headPosition.get()?.head ?? 0;
 
   const recent = new RecentLog();
-  const readPage = (after: number, limit: number, filter: NormalizedFilter): LogPage => {
+  /**
+   * The next page after `after`: from this process's recent commits where they vouch for it, else from SQLite.
+   * `settled` (followers only): a head past which nothing is committed until the poller says so, so a follower
+   * that has reached it needs no query — after each commit every follower is there, and two queries each cost
+   * ~7% of the main thread under 5,000 commands/s. readAll passes none: it must see other processes' appends now.
+   */
+  const readPage = (after: number, limit: number, filter: NormalizedFilter, settled?: number): LogPage => {
+    if (settled !== undefined && after >= settled) return { events: [], scannedTo: after };
     const mine = recent.page(after, limit, filter);
     if (mine === undefined) return readStored(after, limit, filter);
     if (mine.events.length === limit) return mine;
-    const rest = readPage(mine.scannedTo, limit < 0 ? limit : limit - mine.events.length, filter);
+    const rest = readPage(mine.scannedTo, limit < 0 ? limit : limit - mine.events.length, filter, settled);
     return { events: mine.events.concat(rest.events), scannedTo: rest.scannedTo };
   };
   const readStored = (after: number, limit: number, filter: NormalizedFilter): LogPage => {
@@ -101,7 +108,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   };
   const live = new LiveLog((after, limit, filter) => {
     try {
-      return readPage(after, limit, filter);
+      return readPage(after, limit, filter, poller.settledHead);
     } catch (error) {
       throw mapSqliteError(error, path, 'reading for a subscription');
     }
