@@ -1,4 +1,5 @@
-import { type EventMetadata, type EventStore, VersionConflictError } from '../../events/index.ts';
+import { type EventStore, VersionConflictError } from '../../events/index.ts';
+import { eventMetadata } from '../../events/metadata.ts';
 import { decide, type WorkflowCommand, type WorkflowEvent } from '../../machines/index.ts';
 import { appendOwn } from './own-append.ts';
 import { decideOnto } from './plan-claim.ts';
@@ -46,13 +47,7 @@ export async function handleCommand(
     if (!Array.isArray(commands)) events = decide(commands as WorkflowCommand, before.state, key);
     else commands.reduce((state, command) => decideOnto(events, command, state, key, meta), before.state);
     if (events.length === 0) return { events, version: before.version, position: 0, before };
-    const metadata: EventMetadata = {
-      actor: meta.actor,
-      ...(meta.reason !== undefined ? { reason: meta.reason } : {}),
-      correlationId: meta.correlationId ?? crypto.randomUUID(),
-      ...(meta.causationId !== undefined ? { causationId: meta.causationId } : {}),
-      occurredAt: new Date(at).toISOString(),
-    };
+    const metadata = eventMetadata({ ...meta, correlationId: meta.correlationId ?? crypto.randomUUID() }, at);
     try {
       const result = await appendOwn(store, workflowId, events, before.version, metadata); // 3. append
       return { events, version: result.nextExpectedVersion, position: result.position, before };
