@@ -62,7 +62,7 @@ export async function runReplayBench(total = 1_000_000, perWorkflow = 100): Prom
     const db = new Database(path, { readonly: true });
     const t = performance.now();
     let rows = 0;
-    for (const row of db.prepare('SELECT data, metadata FROM events ORDER BY position').iterate() as Iterable<{ data: string; metadata: string }>) {
+    for (const row of db.prepare('SELECT data, metadata FROM log ORDER BY position').iterate() as Iterable<{ data: string; metadata: string }>) {
       JSON.parse(row.data);
       JSON.parse(row.metadata);
       rows++;

@@ -100,10 +100,10 @@ describe('sqlite event store: integrity at open', () => {
     expectRefused(path, /format version 3, newer than this freshet understands \(2\); upgrade/);
   });
 
-  it('refuses a store whose events table lost columns', async () => {
+  it('refuses a store whose log table lost columns', async () => {
     const path = await writtenStore();
     const db = new Sqlite(path);
-    db.exec('ALTER TABLE events DROP COLUMN recorded_at');
+    db.exec('ALTER TABLE log DROP COLUMN recorded_at');
     db.close();
     expectRefused(path, /recorded_at/);
   });

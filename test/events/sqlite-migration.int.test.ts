@@ -62,4 +62,23 @@ describe('sqlite event store: a format 1 file', () => {
     expect(await reopened.streamVersion('old-1')).toBe(15);
     await reopened.close();
   });
+
+  it('stops a format 1 freshet still running on the file from writing past the new index', async () => {
+    const path = join(dir, 'format-1-shared.db');
+    format1Store(path);
+    // What a format 1 freshet had prepared before the file was migrated under it.
+    const old = new Sqlite(path);
+    const oldVersion = old.prepare('SELECT max(version) FROM events WHERE stream = ?').pluck();
+    const oldInsert = old.prepare('INSERT INTO events (stream, version, id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)');
+    expect(oldVersion.get('old-1')).toBe(14);
+    const store = createSqliteEventStore({ path });
+    try {
+      expect(() => oldVersion.get('old-1')).toThrow(/no such table: events/);
+      expect(() => oldInsert.run('old-1', 15, 'id-stale', 'Old', '{}', '{}', '2026-01-01T00:00:00.000Z')).toThrow(/no such table: events/);
+      expect(await store.streamVersion('old-1')).toBe(14);
+    } finally {
+      old.close();
+      await store.close();
+    }
+  });
 });

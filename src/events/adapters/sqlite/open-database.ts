@@ -12,9 +12,10 @@ const APPLICATION_ID = 0x46525348;
 /** Bumped when the schema changes; a file from a newer format is refused rather than misread. */
 export const FORMAT_VERSION = 2;
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const EVENT_COLUMNS = ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'];
 /** The columns each table of the current format must have (sql/schema.sql). */
 const TABLES: Readonly<Record<string, readonly string[]>> = {
-  events: ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'],
+  log: EVENT_COLUMNS,
   streams: ['stream_id', 'name', 'version', 'position', 'bucket'],
   stream_index: ['stream_id', 'version', 'position'],
   recent_index: ['bucket', 'stream_id', 'version', 'position'],
@@ -60,17 +61,18 @@ function checkFileHeader(path: string): void {
 const columnsOf = (db: Database, table: string): string[] =>
   db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((column) => column.name);
 
-function checkTables(db: Database, path: string, tables: readonly string[]): void {
-  for (const table of tables) {
+function checkTables(db: Database, path: string, tables: Readonly<Record<string, readonly string[]>>): void {
+  for (const [table, wanted] of Object.entries(tables)) {
     const columns = columnsOf(db, table);
-    const missing = (TABLES[table] ?? []).filter((column) => !columns.includes(column));
+    const missing = wanted.filter((column) => !columns.includes(column));
     if (missing.length > 0) throw corrupted(path, `lacks the ${table} table or its columns ${missing.join(', ')}`);
   }
 }
 
 /**
- * Format 1 kept one UNIQUE (stream, version) index on events; format 2 adds the streams table and the two-level
- * stream index (sql/schema.sql), built here from the events, whose positions stay as they were. One transaction:
+ * Format 1 kept its events in a table called events with one UNIQUE (stream, version) index; format 2 moves them to
+ * the log table, beside the streams table and the two-level stream index (sql/schema.sql) built here from them;
+ * positions stay as they were. One transaction:
  * a crash leaves format 1 intact, and a second process opening the file meanwhile waits, then finds format 2.
  * Processes still running an older freshet on the file must be stopped first: they would not maintain the index.
  */
@@ -104,9 +106,11 @@ function checkOrCreateSchema(db: Database, path: string): void {
     throw corrupted(path, `has format version ${format}, newer than this freshet understands (${FORMAT_VERSION}); upgrade freshet to open it`);
   }
   if (format < 1) throw corrupted(path, `has no format version (user_version ${format})`);
-  checkTables(db, path, ['events']);
-  if (format === 1) migrateFromFormat1(db);
-  checkTables(db, path, Object.keys(TABLES));
+  if (format === 1) {
+    checkTables(db, path, { events: EVENT_COLUMNS });
+    migrateFromFormat1(db);
+  }
+  checkTables(db, path, TABLES);
 }
 
 /** Opens (or creates) the store's file: WAL, fsync per commit when durable, verified before use. */

@@ -1,1 +1,1 @@
-SELECT coalesce(max(position), 0) AS head FROM events
+SELECT coalesce(max(position), 0) AS head FROM log

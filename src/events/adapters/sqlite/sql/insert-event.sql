@@ -1,2 +1,2 @@
-INSERT INTO events (stream, version, id, type, schema_version, data, metadata, recorded_at)
+INSERT INTO log (stream, version, id, type, schema_version, data, metadata, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -7,4 +7,4 @@ ix AS (
   ORDER BY 1 DESC LIMIT @limit
 )
 SELECT e.position, e.stream, e.version, e.id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
-FROM ix JOIN events AS e ON e.position = ix.position ORDER BY ix.version DESC
+FROM ix JOIN log AS e ON e.position = ix.position ORDER BY ix.version DESC

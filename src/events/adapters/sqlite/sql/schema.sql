@@ -1,6 +1,8 @@
 -- Format 2 of freshet's SQLite event store. The global position is the rowid (never reused: rows are never
--- deleted), so commit order is position order even with several processes writing the file.
-CREATE TABLE IF NOT EXISTS events (
+-- deleted), so commit order is position order even with several processes writing the file. The table is not
+-- called events, as it was in format 1: a freshet of format 1 still running on a migrated file then fails on every
+-- statement instead of appending rows that bypass the stream heads and the index below.
+CREATE TABLE IF NOT EXISTS log (
   position       INTEGER PRIMARY KEY,
   stream         TEXT    NOT NULL,
   version        INTEGER NOT NULL CHECK (version >= 1),

@@ -4,4 +4,4 @@ WITH ix AS (
   UNION ALL
   SELECT version, position FROM recent_index WHERE bucket = @bucket AND stream_id = @streamId AND version BETWEEN @from AND @to
 )
-SELECT e.id, e.position FROM ix JOIN events AS e ON e.position = ix.position ORDER BY ix.version
+SELECT e.id, e.position FROM ix JOIN log AS e ON e.position = ix.position ORDER BY ix.version
