@@ -27,7 +27,9 @@ describe('sqlite event store: subscriptions fed from the rows this process just 
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), fc.constantFrom('thread', 'inline') as fc.Arbitrary<'thread' | 'inline'>, async (steps, writer) => {
         const path = join(dir, `store-${(files += 1)}.db`);
-        const stores = [createSqliteEventStore({ path, writer, pollIntervalMs: 5 }), createSqliteEventStore({ path, writer, pollIntervalMs: 5 })];
+        // Both merge their stream index every 2 positions: each process moves entries the other wrote.
+        const open = () => createSqliteEventStore({ path, writer, pollIntervalMs: 5, indexMergeEvery: 2 });
+        const stores = [open(), open()];
         const seen: RecordedEvent[][] = [[], [], []];
         const subs = [
           stores[0]!.subscribe().subscribe((e) => seen[0]!.push(e)),
@@ -55,6 +57,10 @@ describe('sqlite event store: subscriptions fed from the rows this process just 
           expect(summary(seen[1]!)).toEqual(summary(log));
           expect(summary(seen[2]!)).toEqual(summary(wf));
           expect(log.at(-1)?.position ?? 0).toBe(head);
+          for (const stream of new Set(log.map((e) => e.streamName))) {
+            const own = summary(log.filter((e) => e.streamName === stream));
+            for (const store of stores) expect(summary(await store.readStream(stream))).toEqual(own);
+          }
         } finally {
           for (const sub of subs) sub.unsubscribe();
           await Promise.all(stores.map((s) => s.close()));
