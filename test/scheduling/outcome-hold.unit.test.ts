@@ -38,4 +38,18 @@ describe('held fire outcomes', () => {
     vi.advanceTimersByTime(1_000);
     expect(recorded).toEqual([['d']]);
   });
+
+  it('put back by a claim that turned out early are still recorded if no later claim takes them', async () => {
+    const recorded: string[][] = [];
+    const hold = new OutcomeHold(1_000, systemClock, (outcomes) => recorded.push(outcomes.map((o) => o.id)));
+    hold.add(outcome('a'), true);
+    const taken = hold.take('a') ?? [];
+    for (const o of taken) hold.add(o, true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(recorded).toEqual([['a']]);
+    hold.add(outcome('b'), true);
+    for (const o of hold.take('b') ?? []) hold.add(o, true);
+    hold.drain();
+    expect(recorded).toEqual([['a'], ['b']]);
+  });
 });

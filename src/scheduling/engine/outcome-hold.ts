@@ -62,6 +62,7 @@ export class OutcomeHold {
   /** `claimSoon`: the workflow's next claim comes within the hold, so the outcome may wait for it. */
   add(outcome: FireOutcome, claimSoon: boolean): void {
     outcome.heldAt = this.clock.now();
+    outcome.taken = false; // a claim that took it and turned out early puts it back
     if (!claimSoon || this.hold === 0) {
       this.soon.push(outcome);
       if (!this.flushQueued) {
