@@ -68,7 +68,7 @@ export function createBatchWriter(db, mergeEvery) {
   const forgetBucket = db.prepare(sqlText('forget-bucket'));
 
   /**
-   * A stream as the transaction sees it; id 0 = no events yet (its row is inserted with its first event).
+   * A stream as the transaction sees it; id 0 = no events yet (its row is inserted with its first events).
    * @typedef {{ id: number, version: number, position: number, bucket: number }} StreamState
    * @param {string} streamName
    * @returns {StreamState}
@@ -113,18 +113,22 @@ export function createBatchWriter(db, mergeEvery) {
     if (earlier !== undefined) return earlier;
     if (!satisfiesExpected(expected, stream.version)) return { conflict: stream.version };
     if (events.length === 0) return { nextExpectedVersion: stream.version, position: stream.position, first: 0 };
-    if (stream.id === 0) {
-      stream.id = Number(insertStream.run(streamName, RECENT_BUCKETS).lastInsertRowid);
-      stream.bucket = stream.id % RECENT_BUCKETS;
-    }
+    const versionBefore = stream.version;
     let first = 0;
     for (const event of events) {
       stream.version += 1;
       stream.position = Number(insertEvent.run(streamName, stream.version, event.id, event.type, event.schemaVersion, event.dataJson, event.metadataJson, recordedAt).lastInsertRowid);
-      indexEvent.run(stream.bucket, stream.id, stream.version, stream.position);
       if (first === 0) first = stream.position;
     }
-    setStreamHead.run(stream.version, stream.position, stream.id);
+    if (stream.id === 0) {
+      // A new stream's row is inserted already at its head: one statement fewer for a stream's first append.
+      stream.id = Number(insertStream.run(streamName, stream.version, stream.position, RECENT_BUCKETS).lastInsertRowid);
+      stream.bucket = stream.id % RECENT_BUCKETS;
+    } else {
+      setStreamHead.run(stream.version, stream.position, stream.id);
+    }
+    // One append's events hold consecutive positions (one transaction, rowids max + 1).
+    for (let offset = 0; offset < events.length; offset += 1) indexEvent.run(stream.bucket, stream.id, versionBefore + 1 + offset, first + offset);
     return { nextExpectedVersion: stream.version, position: stream.position, first };
   }
 
