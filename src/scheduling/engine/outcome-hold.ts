@@ -42,8 +42,6 @@ export class OutcomeHold {
   private readonly byWorkflow = new Map<string, FireOutcome[]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushQueued = false;
-  /** Outcomes in `queue` no claim has taken yet. */
-  private untaken = 0;
 
   constructor(
     private readonly hold: number,
@@ -75,7 +73,6 @@ export class OutcomeHold {
       return;
     }
     this.queue.push(outcome);
-    this.untaken += 1;
     const list = this.byWorkflow.get(outcome.id);
     if (list) list.push(outcome);
     else this.byWorkflow.set(outcome.id, [outcome]);
@@ -88,8 +85,8 @@ export class OutcomeHold {
     if (!list) return undefined;
     this.byWorkflow.delete(id);
     for (const o of list) o.taken = true;
-    this.untaken -= list.length;
-    if (this.untaken === 0) {
+    // byWorkflow holds exactly the untaken outcomes of the queue.
+    if (this.byWorkflow.size === 0) {
       // Every held outcome went with a claim (a per-second cron's steady state): no timer is left to wake, scan
       // and slice thousands of taken outcomes at the next second's nominal instant, among that second's fires.
       this.queue = [];
@@ -143,7 +140,6 @@ export class OutcomeHold {
         else this.byWorkflow.delete(o.id);
       }
     }
-    this.untaken -= out.length;
     if (out.length > 0) this.onDue(out);
   }
 }
