@@ -77,10 +77,8 @@ export class ClaimPath {
           const after = decideOnto(events, this.command(plan, now), state, id, metadata);
           if (events.length === outcomes) this.arm(id); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
-            last = host.appendDecided(live, events, after, metadata, async () => {
-              for (const o of held ?? []) await host.run(id, id, (at) => recordFired(o, at), ENGINE_META);
-              await this.claimQueued(id);
-            });
+            // On a conflict: decided again on the fresh stream, outcomes and claim together as when busy.
+            last = host.appendDecided(live, events, after, metadata, () => this.claimQueued(id, held ?? []));
           }
         }
       } catch (err) {
