@@ -45,7 +45,6 @@ export interface EngineOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
-
 /** The stream's occupant while the engine appends its own decision, or the tail of the workflow's command queue. */
 type Held = Promise<unknown>;
 
