@@ -6,6 +6,7 @@ import {
   FlinkValidationError,
   IllegalOperationTransitionError,
   QueryCancelledError,
+  StatementNotAllowedError,
   TableNotFoundError,
   WarehouseClosedError,
   WarehouseError,
@@ -14,7 +15,7 @@ import { CronExpressionError } from '../scheduling/index.ts';
 import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
-export type FailureKind = 'invalid' | 'unauthorized' | 'not-found' | 'conflict' | 'too-large' | 'unsupported' | 'unavailable';
+export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'unsupported' | 'unavailable';
 
 /** A mistake the HTTP edge itself detects (a bad query value, a PATCH with nothing to change). */
 export class ApiRequestError extends Error {
@@ -60,6 +61,7 @@ export function classify(error: unknown): Failure | undefined {
   if (error instanceof FlinkSyntaxError || error instanceof FlinkExecutionError) return { kind: 'invalid', message: error.message };
   if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
+  if (error instanceof StatementNotAllowedError) return { kind: 'forbidden', message: error.message };
   if (error instanceof QueryCancelledError) return { kind: 'conflict', message: error.message };
   // Anything else DuckDB raised is about the statement the user sent (syntax, binder, constraint): DuckDB's text.
   if (error instanceof WarehouseError) return { kind: 'invalid', message: error.message };
@@ -73,6 +75,7 @@ const CONFLICT = /(refresh workflow has been (suspended|resumed)|is being initia
 const STATUS: Record<FailureKind, number> = {
   invalid: 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   'too-large': 413,

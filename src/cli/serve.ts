@@ -8,12 +8,13 @@ export function registerServe(program: Command): void {
       .description('Run freshet: the engine, the warehouse and the REST API (Flink-compatible /v3, freshet /v1)')
       .option('--host <host>', 'address to listen on (env FRESHET_HOST)', undefined)
       .option('--port <port>', 'port (env FRESHET_PORT, default 8083 as Flink SQL Gateway)', undefined)
-      .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string }) => {
+      .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)')
+      .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[] }) => {
     const s = serveSettings(o);
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
-    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone });
+    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs });
     let server;
     try {
       server = await startServer({ runtime, host: s.host, port: s.port, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { delimiter } from 'node:path';
 import { hostTimeZone } from '../clock/index.ts';
 
 export interface ServeSettings {
@@ -7,6 +8,7 @@ export interface ServeSettings {
   dataDir: string;
   store: string;
   timeZone: string;
+  allowReadDirs: string[];
   token?: string;
 }
 
@@ -17,7 +19,7 @@ export function addStoreOptions(command: Command): Command {
     .option('--store <store>', "sqlite | sqlite:<path> | memory | esdb://… (env FRESHET_STORE)", process.env.FRESHET_STORE ?? 'sqlite');
 }
 
-export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string }): ServeSettings {
+export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[] }): ServeSettings {
   const port = Number(o.port ?? process.env.FRESHET_PORT ?? 8083);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Invalid port '${o.port}': use a number from 0 to 65535.`);
   return {
@@ -26,6 +28,7 @@ export function serveSettings(o: { host?: string; port?: string; dataDir: string
     dataDir: o.dataDir,
     store: o.store,
     timeZone: o.timeZone ?? process.env.FRESHET_TIME_ZONE ?? hostTimeZone(),
+    allowReadDirs: o.allowReadDir ?? (process.env.FRESHET_ALLOW_READ_DIRS ?? '').split(delimiter).filter((d) => d !== ''),
     ...(process.env.FRESHET_TOKEN ? { token: process.env.FRESHET_TOKEN } : {}),
   };
 }

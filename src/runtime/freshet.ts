@@ -15,6 +15,8 @@ export interface FreshetConfig {
   store: string;
   /** Zone of new workflows and of partition computation (default: the host zone). */
   timeZone: string;
+  /** Directories statements may read files from (CSV sources, say); none by default. See the README. */
+  allowReadDirs?: string[];
   misfirePolicy?: MisfirePolicy;
   catchUpWindowMs?: number;
   claimLeadMs?: number;
@@ -48,6 +50,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     dataDir: options.dataDir ?? './data',
     store: options.store ?? 'sqlite',
     timeZone: options.timeZone ?? hostTimeZone(),
+    ...(options.allowReadDirs ? { allowReadDirs: options.allowReadDirs } : {}),
     ...(options.misfirePolicy ? { misfirePolicy: options.misfirePolicy } : {}),
     ...(options.catchUpWindowMs !== undefined ? { catchUpWindowMs: options.catchUpWindowMs } : {}),
     ...(options.claimLeadMs !== undefined ? { claimLeadMs: options.claimLeadMs } : {}),
@@ -83,7 +86,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   });
   deferred.bind(tables.asRefreshTrigger());
   try {
-    await warehouse.open({ path: warehouseFile(config.dataDir) });
+    await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
     await tables.start();
     await scheduler.open();
     await tables.recoverInterruptedCommands();

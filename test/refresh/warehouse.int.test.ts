@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidColumnTypeError,
   InvalidQueryError,
+  StatementNotAllowedError,
   TableNotFoundError,
   UnknownCatalogError,
   WarehouseClosedError,
@@ -174,8 +175,9 @@ describe('refresh', () => {
     await expect(wh.refresh({ table: { ...target, table: 'gone' }, query: QUERY, partitions: {} })).rejects.toBeInstanceOf(TableNotFoundError);
   });
 
-  it('applies threads, a global DuckDB setting', async () => {
-    await wh.refresh({ table: target, query: QUERY, partitions: { ds: 'a' }, threads: 1 });
-    expect(await rowsOf("SELECT current_setting('threads')")).toEqual([[1]]);
+  it('keeps its threads fixed: a statement cannot change them (the configuration is locked)', async () => {
+    const before = await rowsOf("SELECT current_setting('threads')");
+    await expect(wh.execute('SET threads = 1')).rejects.toBeInstanceOf(StatementNotAllowedError);
+    expect(await rowsOf("SELECT current_setting('threads')")).toEqual(before);
   });
 });

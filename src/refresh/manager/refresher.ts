@@ -319,7 +319,6 @@ export class Refresher {
         query: d.query,
         partitions: state.partitions,
         signal,
-        ...(state.threads !== null ? { threads: state.threads } : {}),
         ...(state.timeoutMs !== null ? { timeoutMs: state.timeoutMs } : {}),
         onPhase: (phase) => this.progress.set(state.operationHandle, PHASE_PROGRESS[phase]),
       });

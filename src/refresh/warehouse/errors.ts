@@ -36,6 +36,14 @@ export class InvalidQueryError extends WarehouseError {
   override name = 'InvalidQueryError';
 }
 
+/**
+ * The statement would reach outside the warehouse (a file, a setting, an extension, another database) or
+ * outlive its request; nothing it was part of was applied.
+ */
+export class StatementNotAllowedError extends WarehouseError {
+  override name = 'StatementNotAllowedError';
+}
+
 export class WarehouseClosedError extends WarehouseError {
   override name = 'WarehouseClosedError';
   constructor() {
@@ -88,8 +96,21 @@ function describe(reason: CancelReason): string {
 export function toWarehouseError(error: unknown): WarehouseError {
   if (error instanceof WarehouseError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  // DuckDB's sandbox (external access off, configuration locked) refuses with these prefixes.
+  if (/^Permission Error: /.test(message) || /the configuration has been locked/.test(message)) {
+    return new StatementNotAllowedError(sandboxMessage(message), { cause: error });
+  }
   if (/^Catalog Error: (Table|Schema) with name .* does not exist/.test(message)) {
     return new TableNotFoundError(message, { cause: error });
   }
   return new WarehouseError(message, { cause: error });
+}
+
+function sandboxMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (/file system operations are disabled/.test(first)) {
+    return `${first}. Statements may read files only in the directories the operator allows (freshet serve --allow-read-dir); they never write files.`;
+  }
+  if (/configuration has been locked/.test(first)) return `${first}: warehouse settings are fixed by the operator.`;
+  return first;
 }

@@ -15,8 +15,10 @@
  * - DuckDB resolves names case-insensitively (it keeps the case you wrote): `T` and `t` are one table.
  *
  * Every identifier is double-quoted (quotes doubled); partition values and execute() params are bound.
- * DuckDB's `threads` setting is GLOBAL to the database, so `refresh({ threads })` changes it for all
- * connections until the next change.
+ *
+ * Statements are sandboxed (sandbox.ts, statement-policy.ts): no file outside the operator's allowed read
+ * directories, no file written, no extension, no ATTACH, no setting changed; a request of several statements
+ * applies whole or not at all.
  */
 export { createDuckDbWarehouse, warehouseFile } from './warehouse.ts';
 export { DEFAULT_DATABASE, FRESHET_CATALOG, quoteIdent } from './identifiers.ts';
@@ -29,6 +31,7 @@ export {
   QueryCancelledError,
   RefreshCancelledError,
   RefreshTimeoutError,
+  StatementNotAllowedError,
   TableNotFoundError,
   UnknownCatalogError,
   WarehouseClosedError,

@@ -1,12 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { WarehouseError } from './errors.ts';
 import type { StatementGuard } from './guard.ts';
 import type { BoundStatement, RefreshStatements } from './sql/refresh.ts';
 import type { RefreshPhase, RefreshResult } from './types.ts';
 
 export interface RefreshRun {
   statements: RefreshStatements;
-  threads?: number;
   onPhase?: (phase: RefreshPhase) => void;
 }
 
@@ -17,12 +15,7 @@ export interface RefreshRun {
  * too late to undo anything, and the refresh reports its real outcome: success.
  */
 export async function runRefresh(connection: DuckDBConnection, guard: StatementGuard, run: RefreshRun): Promise<RefreshResult> {
-  const { statements, threads, onPhase } = run;
-  if (threads !== undefined) {
-    if (!Number.isInteger(threads) || threads < 1) throw new WarehouseError(`threads must be a positive integer, got ${threads}.`);
-    // A validated integer; SET takes no bound parameters. DuckDB's `threads` is a GLOBAL setting.
-    await guard.run(connection, () => connection.run(`SET threads = ${threads}`));
-  }
+  const { statements, onPhase } = run;
   onPhase?.('begin');
   await guard.run(connection, () => connection.run('BEGIN TRANSACTION'));
   try {

@@ -43,8 +43,6 @@ export interface RefreshRequest {
   query: string;
   /** Partition column → value; empty overwrites the whole table. Values are bound parameters. */
   partitions: Record<string, string>;
-  /** DuckDB's `threads` setting is GLOBAL to the database: setting it here changes it for every connection. */
-  threads?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
   onPhase?: (phase: RefreshPhase) => void;
@@ -60,6 +58,16 @@ export interface OpenOptions {
   path: string;
   /** Connections kept for concurrent statements (default 4); each running refresh holds one. */
   maxConnections?: number;
+  /**
+   * Directories whose files statements may read (`read_csv`, `read_parquet`, …); none by default. Nothing
+   * outside them, and no file anywhere can be written. Must not overlap the warehouse file's directory.
+   */
+  allowReadDirs?: readonly string[];
+  /**
+   * DuckDB's worker threads, for the whole database (DuckDB has no per-query setting). Fixed at open: the
+   * configuration is locked afterwards, so a refresh's parallelism is recorded but cannot change it.
+   */
+  threads?: number;
 }
 
 /** The port the refresh executor uses; one instance owns one DuckDB database file. */

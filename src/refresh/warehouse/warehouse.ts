@@ -10,6 +10,8 @@ import { DEFAULT_DATABASE, FRESHET_CATALOG, quoteIdent, quoteLiteral, toDuckDbNa
 import { KeyedMutex } from './keyed-mutex.ts';
 import { ConnectionPool } from './pool.ts';
 import { runRefresh } from './refresh.ts';
+import { runChecked } from './run-checked.ts';
+import { checkAllowedDirs, seal } from './sandbox.ts';
 import { createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
 import { buildRefreshStatements, normalizeQuery } from './sql/refresh.ts';
 import { checkColumns } from './table-spec.ts';
@@ -70,11 +72,12 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
   const plain = () => new StatementGuard({}, queryCancelled);
 
   return {
-    async open({ path, maxConnections = 4 }: OpenOptions) {
+    async open({ path, maxConnections = 4, allowReadDirs = [], threads }: OpenOptions) {
       if (opened !== undefined) throw new WarehouseError('The warehouse is already open; close it first.');
       if (!Number.isInteger(maxConnections) || maxConnections < 1) {
         throw new WarehouseError(`maxConnections must be a positive integer, got ${maxConnections}.`);
       }
+      checkAllowedDirs(allowReadDirs, dirname(path));
       await mkdir(dirname(path), { recursive: true });
       try {
         // The file is ATTACHed under the catalog's name so `freshet.<database>.<table>` resolves.
@@ -83,6 +86,7 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
         try {
           await setup.run(`ATTACH ${quoteLiteral(path)} AS ${quoteIdent(FRESHET_CATALOG)}`);
           await setup.run(createSchemaSql(FRESHET_CATALOG, DEFAULT_DATABASE));
+          await seal(setup, { allowReadDirs, ...(threads !== undefined ? { threads } : {}) });
         } finally {
           setup.closeSync();
         }
@@ -108,7 +112,7 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
     async execute(sql: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
       const guard = new StatementGuard(options, queryCancelled);
       return withConnection(guard, async (connection) => {
-        const reader = await guard.run(connection, () => connection.runAndReadAll(sql, options.params));
+        const reader = await runChecked(connection, guard, sql, options.params);
         const result: ExecuteResult = { columns: reader.columnNames(), rows: reader.convertRows(toWarehouseValue) };
         if (CHANGING.has(reader.statementType)) result.rowsChanged = reader.rowsChanged;
         return result;
@@ -164,7 +168,7 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
       const guard = new StatementGuard(request, (reason, cause) =>
         reason === 'timeout' ? new RefreshTimeoutError(request.timeoutMs ?? 0, { cause }) : new RefreshCancelledError(reason, { cause }),
       );
-      return withConnection(guard, (connection) => runRefresh(connection, guard, { statements, threads: request.threads, onPhase: request.onPhase }), name.lockKey);
+      return withConnection(guard, (connection) => runRefresh(connection, guard, { statements, ...(request.onPhase ? { onPhase: request.onPhase } : {}) }), name.lockKey);
     },
   };
 }

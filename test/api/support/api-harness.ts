@@ -35,14 +35,16 @@ export interface ApiHarnessOptions extends Omit<Partial<BuildServerOptions>, 'ru
   store?: string;
   /** Use the system clock instead of a manual one. */
   realClock?: boolean;
+  /** Directories statements may read files from. */
+  allowReadDirs?: string[];
 }
 
 export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const { withTables, store, realClock, ...server } = options;
+  const { withTables, store, realClock, allowReadDirs, ...server } = options;
   const dir = await mkdtemp(join(tmpdir(), 'freshet-api-'));
   const clock = new ManualClock();
   // The runtime carries the real manager over a DuckDB file in the temp dir; `withTables` only tells the tests to use it.
-  const runtime = await openFreshet({ store: store ?? 'memory', dataDir: dir, timeZone: 'UTC', ...(realClock ? {} : { clock }) });
+  const runtime = await openFreshet({ store: store ?? 'memory', dataDir: dir, timeZone: 'UTC', ...(realClock ? {} : { clock }), ...(allowReadDirs ? { allowReadDirs } : {}) });
   const tables = withTables ? runtime.tables : undefined;
   const app = buildServer({ runtime, ...server });
   await app.ready();
