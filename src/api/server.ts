@@ -7,6 +7,8 @@ import type { FreshetRuntime } from '../runtime/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
+import { hostCheckPlugin, LOOPBACK_NAMES } from './host-check.ts';
+import { finiteNumbers } from './params.ts';
 import { FreshetMetrics } from './metrics/freshet-metrics.ts';
 import { cronRoutes } from './routes/cron.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -27,6 +29,11 @@ export interface BuildServerOptions {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   sse?: Partial<SseOptions>;
+  /**
+   * Host names (the Host header, without its port) requests may be addressed to; `*` allows any. Default: the
+   * loopback names. Health checks are answered whatever the name.
+   */
+  allowedHosts?: readonly string[];
   /** Overrides the runtime's materialized-table manager (tests). */
   tables?: MaterializedTableManager;
 }
@@ -88,6 +95,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return reply.code(404).send({ errors: [`No route ${request.method} ${path.slice(0, 200)}; the API is described at /docs.`] });
   });
 
+  app.addHook('preHandler', finiteNumbers);
   app.addHook('onReady', async () => metrics.start());
   app.addHook('preClose', async () => {
     closing = true;
@@ -98,6 +106,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
+  app.register(hostCheckPlugin, { allowedHosts: options.allowedHosts ?? LOOPBACK_NAMES });
   app.register(authPlugin, { ...(options.token ? { token: options.token } : {}) });
   registerDocs(app, options.token !== undefined);
   app.register(healthRoutes(runtime, () => closing));

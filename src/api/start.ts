@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
+import { LOOPBACK_NAMES } from './host-check.ts';
 import { buildServer } from './server.ts';
 
 export interface StartServerOptions {
@@ -11,6 +12,8 @@ export interface StartServerOptions {
   /** Default 8083, Flink SQL Gateway's port; 0 picks a free one. */
   port?: number;
   token?: string;
+  /** Host names clients address freshet by, beyond the loopback names and the address it listens on. */
+  allowedHosts?: readonly string[];
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   /** The materialized-table manager (until the runtime carries it): enables tables, statements and /v3 sessions. */
@@ -30,6 +33,25 @@ export class InsecureBindError extends Error {
   override name = 'InsecureBindError';
 }
 
+/** Listening on every interface names no host of its own: clients' names must be configured. */
+const isWildcard = (host: string): boolean => ['0.0.0.0', '::', '[::]'].includes(host.trim());
+
+/** The shortest token accepted: 128 bits as hex (`openssl rand -hex 16`), or more. */
+export const MIN_TOKEN_LENGTH = 32;
+
+/**
+ * A token guards every command and statement; one that can be guessed guards nothing. Refused at start
+ * rather than warned about, since a warning in a log nobody reads protects no one.
+ */
+export function checkTokenStrength(token: string): void {
+  const distinct = new Set(token).size;
+  if (token.length < MIN_TOKEN_LENGTH || distinct < 8 || /\s/.test(token)) {
+    throw new InsecureBindError(
+      `FRESHET_TOKEN is too weak: use at least ${MIN_TOKEN_LENGTH} characters with no spaces and no long repeats, e.g. the output of "openssl rand -hex 32".`,
+    );
+  }
+}
+
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
@@ -47,8 +69,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         'Set FRESHET_TOKEN (clients then send "Authorization: Bearer <token>"), or listen on 127.0.0.1.',
     );
   }
+  if (options.token !== undefined) checkTokenStrength(options.token);
   const app = buildServer({
     runtime: options.runtime,
+    allowedHosts: [...LOOPBACK_NAMES, ...(isWildcard(host) ? [] : [host]), ...(options.allowedHosts ?? [])],
     ...(options.token ? { token: options.token } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.tables ? { tables: options.tables } : {}),

@@ -9,15 +9,16 @@ export function registerServe(program: Command): void {
       .option('--host <host>', 'address to listen on (env FRESHET_HOST)', undefined)
       .option('--port <port>', 'port (env FRESHET_PORT, default 8083 as Flink SQL Gateway)', undefined)
       .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)')
+      .option('--allowed-host <name...>', 'a host name clients address freshet by (the Host header), beyond the loopback names and --host; repeatable, "*" for any (env FRESHET_ALLOWED_HOSTS, comma-separated)')
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[] }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }) => {
     const s = serveSettings(o);
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
     const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs });
     let server;
     try {
-      server = await startServer({ runtime, host: s.host, port: s.port, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
+      server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
     } catch (error) {
       await runtime.close();
       throw error;

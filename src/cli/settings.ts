@@ -9,6 +9,7 @@ export interface ServeSettings {
   store: string;
   timeZone: string;
   allowReadDirs: string[];
+  allowedHosts: string[];
   token?: string;
 }
 
@@ -19,7 +20,7 @@ export function addStoreOptions(command: Command): Command {
     .option('--store <store>', "sqlite | sqlite:<path> | memory | esdb://… (env FRESHET_STORE)", process.env.FRESHET_STORE ?? 'sqlite');
 }
 
-export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[] }): ServeSettings {
+export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }): ServeSettings {
   const port = Number(o.port ?? process.env.FRESHET_PORT ?? 8083);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Invalid port '${o.port}': use a number from 0 to 65535.`);
   return {
@@ -28,6 +29,7 @@ export function serveSettings(o: { host?: string; port?: string; dataDir: string
     dataDir: o.dataDir,
     store: o.store,
     timeZone: o.timeZone ?? process.env.FRESHET_TIME_ZONE ?? hostTimeZone(),
+    allowedHosts: o.allowedHost ?? (process.env.FRESHET_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
     allowReadDirs: o.allowReadDir ?? (process.env.FRESHET_ALLOW_READ_DIRS ?? '').split(delimiter).filter((d) => d !== ''),
     ...(process.env.FRESHET_TOKEN ? { token: process.env.FRESHET_TOKEN } : {}),
   };

@@ -8,7 +8,7 @@ import { LogEvent, LogFilterQuery } from '../schemas/events.ts';
 import { type SseOptions, type SseStreams, streamLog } from '../sse.ts';
 
 const tags = ['events'];
-const From = Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Events after this global position (exclusive); 0 = from the start.' }));
+const From = Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Events after this global position (exclusive); 0 = from the start.' }));
 
 function filterOf(q: { stream?: string[]; type?: string[] }): LogFilter {
   const streamPrefix = listParam(q.stream);

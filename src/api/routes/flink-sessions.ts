@@ -65,7 +65,7 @@ export function flinkSessionRoutes(tables: MaterializedTableManager, sessions: S
           tags,
           summary: 'Execute a statement (asynchronously; fetch its result)',
           params: SessionParams,
-          body: Type.Object({ statement: Type.String({ minLength: 1, maxLength: 1_000_000 }), executionTimeout: Type.Optional(Type.Union([Type.Integer(), Type.Null()])), executionConfig: NullableStringMap }),
+          body: Type.Object({ statement: Type.String({ minLength: 1, maxLength: 1_000_000 }), executionTimeout: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()])), executionConfig: NullableStringMap }),
           response: { 200: Type.Object({ operationHandle: Type.String() }), ...errorResponses },
         },
       },
@@ -88,7 +88,7 @@ export function flinkSessionRoutes(tables: MaterializedTableManager, sessions: S
         schema: {
           tags,
           summary: 'Fetch results (token 0 = the rows, 1 = end of stream)',
-          params: Type.Object({ ...OperationParams.properties, token: Type.Integer({ minimum: 0 }) }),
+          params: Type.Object({ ...OperationParams.properties, token: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }),
           querystring: Type.Object({ rowFormat: Type.Optional(Type.Union([Type.Literal('JSON'), Type.Literal('PLAIN_TEXT')], { default: 'JSON' })) }),
           response: { 200: FetchResults, ...errorResponses },
         },

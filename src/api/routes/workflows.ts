@@ -26,7 +26,7 @@ export function workflowRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypeb
           querystring: Type.Object({
             status: Type.Optional(WorkflowStatus),
             table: Type.Optional(Type.String({ minLength: 1, description: 'Table identifier, with or without backticks.' })),
-            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           }),
           response: { 200: WorkflowPage, ...errorResponses },
@@ -97,7 +97,7 @@ export function workflowRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypeb
             cronExpression: Type.Optional(Type.String({ minLength: 1 })),
             timeZone: Type.Optional(Type.String({ minLength: 1 })),
             misfirePolicy: Type.Optional(MisfirePolicy),
-            catchUpWindowMs: Type.Optional(Type.Integer({ minimum: 0 })),
+            catchUpWindowMs: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
             reason: Reason,
           }),
           response: ok,

@@ -9,7 +9,11 @@ export const errorResponses = {
   '5xx': ErrorBody,
 } as const;
 
-export const StringMap = Type.Record(Type.String(), Type.String());
+/**
+ * Any key, a string value. Not `Type.Record(Type.String(), …)`: that matches keys with `^(.*)$`, which a key
+ * holding a newline escapes, and such a key's value was then not checked at all.
+ */
+export const StringMap = Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' } });
 
 /** Flink's nullable maps: `null` and a missing field both mean `{}`. */
 export const NullableStringMap = Type.Optional(Type.Union([StringMap, Type.Null()]));

@@ -1,3 +1,4 @@
+import { CronExpressionError } from '../../scheduling/cron/index.ts';
 import { planCatchUp } from './catch-up.ts';
 import type { WorkflowCommand } from './commands.ts';
 import { jobKey, WorkflowError } from './errors.ts';
@@ -24,6 +25,17 @@ function dropFutureClaims(state: WorkflowState, now: number, engineId: string, r
 }
 
 /**
+ * Quartz refuses a trigger that will never fire (`0 0 0 30 2 ?`: February has no 30th); so does freshet, at
+ * create and at a schedule change, instead of storing a workflow that silently waits forever.
+ */
+function requireFutureFire(cronExpression: string, timeZone: string, now: number): void {
+  if (scheduleOf(cronExpression, timeZone).nextAfter(now) !== null) return; // compiling throws CronExpressionError first
+  throw new CronExpressionError(
+    `Based on configured schedule, the given trigger will never fire: '${cronExpression}' has no fire time after ${new Date(now).toISOString()} in ${timeZone}.`,
+  );
+}
+
+/**
  * Pure business rules: what a command means for a workflow in a given state.
  * `key` names the workflow in errors when its stream does not exist yet (`group.name`).
  */
@@ -34,7 +46,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         const { tableIdentifier: id, workflowGroup: g, workflowName: n } = state.def;
         throw new WorkflowError('WORKFLOW_ALREADY_EXISTS', `Materialized table ${id} quartz schedule job already exist, job info: ${jobKey(g, n)}.`);
       }
-      scheduleOf(command.def.cronExpression, command.def.timeZone); // throws CronExpressionError before anything is written
+      requireFutureFire(command.def.cronExpression, command.def.timeZone, command.now); // before anything is written
       return [{ type: 'WorkflowCreated', data: { ...command.def, createdAt: command.now } }];
     }
     case 'SuspendWorkflow': {
@@ -66,7 +78,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         misfirePolicy: command.misfirePolicy ?? def.misfirePolicy,
         catchUpWindowMs: command.catchUpWindowMs ?? def.catchUpWindowMs,
       };
-      scheduleOf(next.cronExpression, next.timeZone);
+      requireFutureFire(next.cronExpression, next.timeZone, command.now);
       // Nominal times of the old schedule that went by unclaimed are settled under the old schedule.
       const gap = oldScheduleGap(state, command.now, state.status === 'suspended' ? 'suspended' : 'schedule-modified');
       // The gap is recorded before the change, so the ledger expands it under the cron that was in force.
