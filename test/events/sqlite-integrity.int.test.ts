@@ -95,9 +95,9 @@ describe('sqlite event store: integrity at open', () => {
   it('refuses a store written in a newer format, saying to upgrade', async () => {
     const path = await writtenStore();
     const db = new Sqlite(path);
-    db.pragma('user_version = 3');
+    db.pragma('user_version = 4');
     db.close();
-    expectRefused(path, /format version 3, newer than this freshet understands \(2\); upgrade/);
+    expectRefused(path, /format version 4, newer than this freshet understands \(3\); upgrade/);
   });
 
   it('refuses a store whose log table lost columns', async () => {

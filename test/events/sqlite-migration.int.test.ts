@@ -55,7 +55,7 @@ describe('sqlite event store: a format 1 file', () => {
       await store.close();
     }
     const db = new Sqlite(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'events_format_1'").pluck().get()).toBe(0);
     db.close();
     const reopened = createSqliteEventStore({ path });

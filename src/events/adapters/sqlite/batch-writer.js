@@ -3,6 +3,7 @@
 // ../../expected-version.js. Appends arrive already validated and serialized (validation.ts); outcomes leave as
 // plain data so they can cross a thread boundary.
 import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.js';
+import { eventChecksum } from './checksum.js';
 import { sqlText } from './connection.js';
 
 /**
@@ -62,6 +63,7 @@ export function createBatchWriter(db, mergeEvery) {
   const streamSliceIds = db.prepare(sqlText('stream-slice-ids'));
   const insertStream = db.prepare(sqlText('insert-stream'));
   const insertEvent = db.prepare(sqlText('insert-event'));
+  const headPosition = db.prepare(sqlText('head-position')).pluck();
   const indexEvent = db.prepare(sqlText('index-event'));
   const setStreamHead = db.prepare(sqlText('set-stream-head'));
   const mergeBucket = db.prepare(sqlText('merge-bucket'));
@@ -100,9 +102,10 @@ export function createBatchWriter(db, mergeEvery) {
    * @param {PreparedAppend} request
    * @param {Map<string, StreamState>} streams
    * @param {string} recordedAt
+   * @param {{ head: number }} log the log's head position, moved by each event inserted
    * @returns {WriteOutcome}
    */
-  function applyOne(request, streams, recordedAt) {
+  function applyOne(request, streams, recordedAt, log) {
     const { streamName, expected, events } = request;
     let stream = streams.get(streamName);
     if (stream === undefined) {
@@ -117,7 +120,12 @@ export function createBatchWriter(db, mergeEvery) {
     let first = 0;
     for (const event of events) {
       stream.version += 1;
-      stream.position = Number(insertEvent.run(streamName, stream.version, event.id, event.type, event.schemaVersion, event.dataJson, event.metadataJson, recordedAt).lastInsertRowid);
+      // Numbered here, not by SQLite, so the checksum can cover the position (the write lock is held: head is exact).
+      stream.position = log.head + 1;
+      const { id, type, schemaVersion, dataJson, metadataJson } = event;
+      const checksum = eventChecksum(stream.position, streamName, stream.version, id, type, schemaVersion, dataJson, metadataJson, recordedAt);
+      insertEvent.run(stream.position, streamName, stream.version, id, type, schemaVersion, dataJson, metadataJson, recordedAt, checksum);
+      log.head = stream.position;
       if (first === 0) first = stream.position;
     }
     if (stream.id === 0) {
@@ -147,10 +155,11 @@ export function createBatchWriter(db, mergeEvery) {
     const streams = new Map();
     try {
       begin.run();
+      const log = { head: /** @type {number} */ (headPosition.get()) };
       let lowest = Infinity;
       let highest = 0;
       for (const request of appends) {
-        const outcome = applyOne(request, streams, recordedAt);
+        const outcome = applyOne(request, streams, recordedAt, log);
         outcomes.push(outcome);
         if ('first' in outcome && outcome.first > 0) {
           lowest = Math.min(lowest, outcome.first - 1);

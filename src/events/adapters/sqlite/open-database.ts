@@ -6,16 +6,18 @@ import { mapSqliteError } from './errors.ts';
 import { schemaSql } from './statements.ts';
 import { sqlText, tuneConnection } from './connection.js';
 import { RECENT_BUCKETS } from './batch-writer.js';
+import { eventChecksum } from './checksum.js';
 
 /** 'FRSH': marks a SQLite file as a freshet event store (PRAGMA application_id). */
 const APPLICATION_ID = 0x46525348;
 /** Bumped when the schema changes; a file from a newer format is refused rather than misread. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const EVENT_COLUMNS = ['position', 'stream', 'version', 'id', 'type', 'schema_version', 'data', 'metadata', 'recorded_at'];
 /** The columns each table of the current format must have (sql/schema.sql). */
 const TABLES: Readonly<Record<string, readonly string[]>> = {
-  log: EVENT_COLUMNS,
+  log: [...EVENT_COLUMNS, 'checksum'],
+  meta: ['key', 'value'],
   streams: ['stream_id', 'name', 'version', 'position', 'bucket'],
   stream_index: ['stream_id', 'version', 'position'],
   recent_index: ['bucket', 'stream_id', 'version', 'position'],
@@ -70,20 +72,50 @@ function checkTables(db: Database, path: string, tables: Readonly<Record<string,
 }
 
 /**
- * Format 1 kept its events in a table called events with one UNIQUE (stream, version) index; format 2 moves them to
- * the log table, beside the streams table and the two-level stream index (sql/schema.sql) built here from them;
- * positions stay as they were. One transaction:
- * a crash leaves format 1 intact, and a second process opening the file meanwhile waits, then finds format 2.
- * Processes still running an older freshet on the file must be stopped first: they would not maintain the index.
+ * Copies an older format's events into the current log table, stamping each with its checksum (checksum.js), in
+ * pages (a connection cannot write while it iterates, and a million rows at once would not fit the heap).
  */
-function migrateFromFormat1(db: Database): void {
+function copyWithChecksums(db: Database, from: string): void {
+  const insert = db.prepare(sqlText('insert-event'));
+  const page = db.prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM ${from} WHERE position > ? ORDER BY position LIMIT 10000`).raw();
+  for (let after = 0, rows = page.all(after) as EventRow9[]; rows.length > 0; rows = page.all(after) as EventRow9[]) {
+    for (const r of rows) insert.run(...r, eventChecksum(...r));
+    after = rows[rows.length - 1]![0];
+  }
+}
+type EventRow9 = [number, string, number, string, string, number, string, string, string];
+
+/**
+ * Upgrades the file in one transaction: a crash leaves the older format intact, and a second process opening the
+ * file meanwhile waits, then finds the current one. Positions stay as they were.
+ * - Format 1 kept its events in a table called events with one UNIQUE (stream, version) index; since format 2
+ *   they live in the log table beside the streams table and the two-level stream index, built here from them.
+ * - Format 3 gives each event a checksum: the log table is rebuilt with the column (NOT NULL, so a format 2
+ *   freshet still writing to the file fails instead of adding rows nobody can verify).
+ * Processes still running an older freshet on the file must be stopped first.
+ */
+function migrate(db: Database, from: 1 | 2): void {
   db.transaction(() => {
-    if ((db.pragma('user_version', { simple: true }) as number) !== 1) return;
-    db.exec('ALTER TABLE events RENAME TO events_format_1');
+    if ((db.pragma('user_version', { simple: true }) as number) !== from) return;
+    const old = from === 1 ? 'events_format_1' : 'log_format_2';
+    db.exec(`ALTER TABLE ${from === 1 ? 'events' : 'log'} RENAME TO ${old}`);
     db.exec(schemaSql());
-    db.exec(sqlText('migrate-from-1').replaceAll('@buckets', String(RECENT_BUCKETS)));
+    copyWithChecksums(db, old);
+    if (from === 1) db.exec(sqlText('migrate-from-1').replaceAll('@buckets', String(RECENT_BUCKETS)));
+    else db.exec(`DROP TABLE ${old}`);
+    // Older formats let SQLite number rows, and a format 1 file may have gaps: consecutive from the next one on.
+    setConsecutiveFrom(db, (db.prepare(sqlText('head-position')).pluck().get() as number) + 1);
     db.pragma(`user_version = ${FORMAT_VERSION}`);
   }).immediate();
+}
+
+function setConsecutiveFrom(db: Database, position: number): void {
+  db.prepare("INSERT INTO meta (key, value) VALUES ('consecutive_from', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(position);
+}
+
+/** The position from which the file's positions have no gaps (see rows.ts checkContiguous). */
+export function consecutiveFrom(db: Database): number {
+  return (db.prepare("SELECT value FROM meta WHERE key = 'consecutive_from'").pluck().get() as number | undefined) ?? Number.MAX_SAFE_INTEGER;
 }
 
 function checkOrCreateSchema(db: Database, path: string): void {
@@ -94,6 +126,7 @@ function checkOrCreateSchema(db: Database, path: string): void {
     // BEGIN IMMEDIATE + IF NOT EXISTS: two processes creating the same new file both succeed.
     db.transaction(() => {
       db.exec(schemaSql());
+      setConsecutiveFrom(db, 1);
       db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${FORMAT_VERSION}`);
     }).immediate();
@@ -106,10 +139,9 @@ function checkOrCreateSchema(db: Database, path: string): void {
     throw corrupted(path, `has format version ${format}, newer than this freshet understands (${FORMAT_VERSION}); upgrade freshet to open it`);
   }
   if (format < 1) throw corrupted(path, `has no format version (user_version ${format})`);
-  if (format === 1) {
-    checkTables(db, path, { events: EVENT_COLUMNS });
-    migrateFromFormat1(db);
-  }
+  if (format === 1) checkTables(db, path, { events: EVENT_COLUMNS });
+  if (format === 2) checkTables(db, path, { log: EVENT_COLUMNS, streams: TABLES.streams!, stream_index: TABLES.stream_index!, recent_index: TABLES.recent_index! });
+  if (format < FORMAT_VERSION) migrate(db, format as 1 | 2);
   checkTables(db, path, TABLES);
 }
 

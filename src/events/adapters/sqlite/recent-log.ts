@@ -1,7 +1,7 @@
 import { matchesFilter, type NormalizedFilter } from '../../filter.ts';
 import type { LogPage } from '../../live-log.ts';
 import type { CommittedAppend } from './group-commit.ts';
-import { toRecorded } from './rows.ts';
+import { recordedOf } from './rows.ts';
 import type { EventRow } from './statements.ts';
 
 /** Commits kept at most: subscribers read a commit in the turn it is announced, or a few turns later when it is large. */
@@ -33,7 +33,7 @@ export class RecentLog {
       if (!current || current.lo + current.rows.length !== first) segments.push((current = { lo: first, rows: [] }));
       const version = nextVersion - events.length;
       events.forEach((e, i) =>
-        current!.rows.push([first + i, streamName, version + i + 1, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, recordedAt]),
+        current!.rows.push([first + i, streamName, version + i + 1, e.id, e.type, e.schemaVersion, e.dataJson, e.metadataJson, recordedAt, 0]), // checksum: verified only when read back from the file
       );
     }
     this.commits.push(segments);
@@ -60,7 +60,7 @@ export class RecentLog {
         for (let i = after - lo + 1; i < rows.length && events.length < max; i++) {
           const row = rows[i]!;
           scannedTo = row[0];
-          if (matchesFilter(filter, row[1], row[4])) events.push(toRecorded(row));
+          if (matchesFilter(filter, row[1], row[4])) events.push(recordedOf(row));
         }
         return { events, scannedTo };
       }

@@ -13,8 +13,8 @@ import { createBatchWriter, MERGE_EVERY } from './batch-writer.js';
 import { WriterThread } from './writer-thread-client.ts';
 import { HeadPoller } from './head-poller.ts';
 import { RecentLog } from './recent-log.ts';
-import { openDatabase } from './open-database.ts';
-import { toRecorded } from './rows.ts';
+import { consecutiveFrom, openDatabase } from './open-database.ts';
+import { checkContiguous, rowReader } from './rows.ts';
 import { prepareStatements } from './statements.ts';
 
 export interface SqliteEventStoreOptions {
@@ -66,6 +66,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   if (!Number.isSafeInteger(indexMergeEvery) || indexMergeEvery < 1) throw new EventStoreArgumentError(`indexMergeEvery must be a whole number of events >= 1, got ${String(indexMergeEvery)}.`);
   const db = openDatabase({ path, durability, busyTimeoutMs, checkIntegrity: options.checkIntegrity ?? true });
   const statements = prepareStatements(db);
+  const toRecorded = rowReader(path);
+  const noGapsFrom = consecutiveFrom(db);
   let closed = false;
 
   const guard = <T>(doing: string, work: () => T): Promise<T> => {
@@ -103,6 +105,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       types: filter.eventTypes === undefined ? null : JSON.stringify(filter.eventTypes),
       prefixes: filter.prefixes === undefined ? null : JSON.stringify(filter.prefixes),
     });
+    if (filter.eventTypes === undefined && filter.prefixes === undefined) checkContiguous(path, noGapsFrom, after, rows);
     const events = rows.map(toRecorded);
     return { events, scannedTo: rows.length === limit ? rows[rows.length - 1]![0] : upto };
   };

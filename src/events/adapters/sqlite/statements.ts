@@ -7,7 +7,7 @@ export const schemaSql = (): string => sql('schema');
  * A row of the events table (sql/schema.sql) as the read statements return it: an array in their column order
  * (raw mode), which a long replay reads faster than objects.
  */
-export type EventRow = [position: number, stream: string, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, recordedAt: string];
+export type EventRow = [position: number, stream: string, version: number, id: string, type: string, schemaVersion: number, data: string, metadata: string, recordedAt: string, checksum: number];
 
 /** From `version` on, forwards or backwards; limit -1 = all. */
 export interface ReadStreamParams {

@@ -1,2 +1,2 @@
-INSERT INTO log (stream, version, id, type, schema_version, data, metadata, recorded_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO log (position, stream, version, id, type, schema_version, data, metadata, recorded_at, checksum)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,6 +1,6 @@
 -- Format 1 kept its events in a table called events with one UNIQUE (stream, version) index. Run after renaming
--- it to events_format_1 and creating the format 2 schema, in the same transaction; positions are kept.
-INSERT INTO log SELECT position, stream, version, id, type, schema_version, data, metadata, recorded_at FROM events_format_1;
+-- it to events_format_1, creating the current schema and copying its rows into log (with their checksums), in
+-- the same transaction; positions are kept.
 INSERT INTO streams (name, version, position, bucket)
   SELECT stream, max(version), max(position), 0 FROM events_format_1 GROUP BY stream ORDER BY min(position);
 UPDATE streams SET bucket = stream_id % @buckets;

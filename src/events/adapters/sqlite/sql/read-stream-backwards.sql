@@ -6,5 +6,5 @@ ix AS (
   SELECT r.version, r.position FROM s, recent_index AS r WHERE r.bucket = s.bucket AND r.stream_id = s.stream_id AND r.version <= @version
   ORDER BY 1 DESC LIMIT @limit
 )
-SELECT e.position, e.stream, e.version, e.id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at
+SELECT e.position, e.stream, e.version, e.id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, e.checksum
 FROM ix JOIN log AS e ON e.position = ix.position ORDER BY ix.version DESC

@@ -1,7 +1,9 @@
--- Format 2 of freshet's SQLite event store. The global position is the rowid (never reused: rows are never
+-- Format 3 of freshet's SQLite event store. The global position is the rowid (never reused: rows are never
 -- deleted), so commit order is position order even with several processes writing the file. The table is not
 -- called events, as it was in format 1: a freshet of format 1 still running on a migrated file then fails on every
--- statement instead of appending rows that bypass the stream heads and the index below.
+-- statement instead of appending rows that bypass the stream heads and the index below; one of format 2 fails to
+-- insert a row without its checksum. Positions are consecutive (the writer numbers them: head + 1), so a missing
+-- row shows as a gap.
 CREATE TABLE IF NOT EXISTS log (
   position       INTEGER PRIMARY KEY,
   stream         TEXT    NOT NULL,
@@ -11,7 +13,9 @@ CREATE TABLE IF NOT EXISTS log (
   schema_version INTEGER NOT NULL,
   data           TEXT    NOT NULL,
   metadata       TEXT    NOT NULL,
-  recorded_at    TEXT    NOT NULL
+  recorded_at    TEXT    NOT NULL,
+  -- CRC-32 of the row, position included (checksum.js), verified on every read: format 3.
+  checksum       INTEGER NOT NULL
 );
 -- One row per stream that has events: its newest version and position. The writer checks expected versions
 -- against this row and moves it in the same transaction as the events, so it is never behind the log.
@@ -40,3 +44,9 @@ CREATE TABLE IF NOT EXISTS recent_index (
   position  INTEGER NOT NULL,
   PRIMARY KEY (bucket, stream_id, version)
 ) WITHOUT ROWID;
+-- Facts about the file itself: consecutive_from, the position from which positions have no gaps (1 for a file
+-- created as format 3; the head + 1 at migration for an older one, which SQLite numbered).
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT    PRIMARY KEY,
+  value INTEGER NOT NULL
+);
