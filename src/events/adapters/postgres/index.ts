@@ -1,0 +1,1 @@
+export { createPostgresEventStore, openPostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.ts';
