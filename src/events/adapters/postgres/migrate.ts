@@ -5,7 +5,7 @@ import { sqlText, type Target } from './connection.ts';
 /** The schema version this freshet writes; migrate-N.sql takes a schema from version N - 1 to N. */
 export const SCHEMA_VERSION = 1;
 /** The tables each version has (besides schema_version), checked after migrating. */
-const TABLES = ['events', 'head', 'streams'];
+const TABLES = ['events', 'head'];
 
 const refused = (target: Target, what: string): StoreCorruptedError =>
   new StoreCorruptedError(`The PostgreSQL schema ${target.schema} at ${target.label} ${what}. It was left untouched.`);

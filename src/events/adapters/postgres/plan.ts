@@ -10,9 +10,8 @@ export interface StreamHead {
 /** What became of one append of a batch: written (first = its first position, 0 when it wrote nothing), or refused. */
 export type Outcome = { written: AppendResult; first: number } | { conflict: number };
 
-/** The events a batch inserts, column by column (as write-batch.sql takes them). */
+/** The events a batch inserts, column by column (as write-batch.sql takes them); positions follow the head. */
 export interface Columns {
-  positions: number[];
   streams: string[];
   versions: number[];
   ids: string[];
@@ -25,8 +24,6 @@ export interface Columns {
 export interface Plan {
   outcomes: Outcome[];
   columns: Columns;
-  /** The streams the batch moves, at their new heads. */
-  heads: Map<string, StreamHead>;
   /** The log's head after the batch. */
   head: number;
 }
@@ -46,16 +43,17 @@ export type ReadSlice = (streamName: string, from: number, to: number) => Promis
  * follow the head without a gap (the lock makes them free). Only a possible retry reads anything more.
  */
 export async function planBatch(appends: readonly PreparedAppend[], stored: ReadonlyMap<string, StreamHead>, head: number, readSlice: ReadSlice): Promise<Plan> {
-  const columns: Columns = { positions: [], streams: [], versions: [], ids: [], types: [], schemaVersions: [], data: [], metadata: [] };
+  const columns: Columns = { streams: [], versions: [], ids: [], types: [], schemaVersions: [], data: [], metadata: [] };
   const states = new Map<string, StreamState>();
   const outcomes: Outcome[] = [];
-  const heads = new Map<string, StreamHead>();
   for (const request of appends) {
     const { streamName, expected, events } = request;
     let state = states.get(streamName);
     if (state === undefined) {
-      const known = stored.get(streamName) ?? { version: 0, position: 0 };
-      states.set(streamName, (state = { ...known, stored: known.version, pending: [] }));
+      // Fields spelled out: an object spread here cost ~1.7 µs per stream, a third of a batch's planning.
+      const known = stored.get(streamName);
+      const version = known?.version ?? 0;
+      states.set(streamName, (state = { version, position: known?.position ?? 0, stored: version, pending: [] }));
     }
     const start = retrySliceStart(expected, state.version, events.length, request.idsGiven);
     if (start !== undefined) {
@@ -75,7 +73,6 @@ export async function planBatch(appends: readonly PreparedAppend[], stored: Read
       state.version += 1;
       state.position = head;
       state.pending.push({ id: event.id, position: head });
-      columns.positions.push(head);
       columns.streams.push(streamName);
       columns.versions.push(state.version);
       columns.ids.push(event.id);
@@ -84,10 +81,9 @@ export async function planBatch(appends: readonly PreparedAppend[], stored: Read
       columns.data.push(event.dataJson);
       columns.metadata.push(event.metadataJson);
     }
-    if (first > 0) heads.set(streamName, { version: state.version, position: state.position });
     outcomes.push({ written: { nextExpectedVersion: state.version, position: state.position }, first });
   }
-  return { outcomes, columns, heads, head };
+  return { outcomes, columns, head };
 }
 
 /** A slice may lie partly in the database and partly in this batch. */

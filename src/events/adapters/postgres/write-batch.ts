@@ -28,17 +28,14 @@ export function createBatchWriter(pool: pg.Pool, sql: Statements, channel: strin
         const stored = new Map<string, StreamHead>();
         for (const row of (await client.query<{ name: string } & StreamHead>(sql.streamHeads, [names])).rows) stored.set(row.name, row);
         const plan = await planBatch(appends, stored, head, async (stream, from, to) => (await client.query<{ id: string; position: number }>(sql.streamSliceIds, [stream, from, to])).rows);
-        if (plan.columns.positions.length === 0) {
+        if (plan.columns.streams.length === 0) {
           await client.query('ROLLBACK');
           return plan.outcomes;
         }
-        const { positions, streams, versions, ids, types, schemaVersions, data, metadata } = plan.columns;
-        const heads = [...plan.heads];
-        await client.query(sql.writeBatch, [
-          positions, streams, versions, ids, types, schemaVersions, data, metadata, recordedAt,
-          heads.map(([name]) => name), heads.map(([, h]) => h.version), heads.map(([, h]) => h.position),
-          plan.head, channel,
-        ]);
+        const { streams, versions, ids, types, schemaVersions, data, metadata } = plan.columns;
+        // JSON arrays, not driver arrays: JSON.stringify is native, and each event's data is already JSON text.
+        const columns = [streams, versions, ids, types, schemaVersions].map((column) => JSON.stringify(column));
+        await client.query(sql.writeBatch, [head, ...columns, `[${data.join(',')}]`, `[${metadata.join(',')}]`, recordedAt, plan.head, channel]);
         await client.query('COMMIT');
         return plan.outcomes;
       } catch (error) {

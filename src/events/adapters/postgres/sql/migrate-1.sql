@@ -11,13 +11,8 @@ CREATE TABLE @schema.events (
   data           json        NOT NULL,
   metadata       json        NOT NULL,
   recorded_at    timestamptz NOT NULL,
+  -- Also where a stream's head is read from (its highest version): no table of stream heads to keep up to date.
   UNIQUE (stream, version)
-);
--- One row per stream that has events: its newest version and position, moved in the same transaction as them.
-CREATE TABLE @schema.streams (
-  name     text    PRIMARY KEY,
-  version  integer NOT NULL,
-  position bigint  NOT NULL
 );
 -- The newest position in the log. Its row lock serializes commit batches (see write-batch.sql).
 CREATE TABLE @schema.head (

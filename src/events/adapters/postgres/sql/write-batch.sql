@@ -1,16 +1,17 @@
--- One commit batch in one statement (under the head lock): its events, the heads of the streams it moved, the log's
--- head, and a notification that PostgreSQL delivers to listeners only once the transaction commits.
--- $1…$8: the events' columns as arrays; $9: recorded_at; $10…$12: stream heads; $13: the new head; $14: channel.
+-- One commit batch in one statement (under the head lock): its events, the log's new head, and a notification that
+-- PostgreSQL delivers to listeners only once the transaction commits. The events arrive as JSON arrays, one per
+-- column, zipped by ROWS FROM: data and metadata are the events' own JSON texts joined into an array, so nothing is
+-- escaped twice. Positions are consecutive after the head ($1). $2 streams, $3 versions, $4 ids, $5 types,
+-- $6 schema versions, $7 data, $8 metadata, $9 recorded_at, $10 the new head, $11 the channel.
 WITH new_events AS (
   INSERT INTO @schema.events (position, stream, version, id, type, schema_version, data, metadata, recorded_at)
-  SELECT e.position, e.stream, e.version, e.id, e.type, e.schema_version, e.data::json, e.metadata::json, $9::timestamptz
-  FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[])
-    AS e(position, stream, version, id, type, schema_version, data, metadata)
-), stream_heads AS (
-  INSERT INTO @schema.streams (name, version, position)
-  SELECT * FROM unnest($10::text[], $11::integer[], $12::bigint[])
-  ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position
+  SELECT $1::bigint + e.n, e.stream, e.version::integer, e.id, e.type, e.schema_version::integer, e.data, e.metadata, $9::timestamptz
+  FROM ROWS FROM (
+    json_array_elements_text($2::json), json_array_elements_text($3::json), json_array_elements_text($4::json),
+    json_array_elements_text($5::json), json_array_elements_text($6::json), json_array_elements($7::json),
+    json_array_elements($8::json)
+  ) WITH ORDINALITY AS e(stream, version, id, type, schema_version, data, metadata, n)
 ), log_head AS (
-  UPDATE @schema.head SET position = $13
+  UPDATE @schema.head SET position = $10
 )
-SELECT pg_notify($14, $13::text)
+SELECT pg_notify($11, $10::text)
