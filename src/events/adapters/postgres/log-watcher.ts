@@ -54,9 +54,12 @@ export class LogWatcher {
   private listen(): void {
     const client = createClient(this.target, this.connectTimeoutMs);
     this.listener = client;
-    client.on('error', () => {
+    // A connection closed by the server may end without an error (e.g. pg_terminate_backend while idle).
+    const lost = (): void => {
       if (this.listener === client) this.dropListener();
-    });
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     client.on('notification', (message) => {
       if (message.channel !== this.target.channel) return;
       if (this.own.delete(Number(message.payload))) return;
