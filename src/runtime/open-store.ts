@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EventStore, createEsdbEventStore, createMemoryEventStore, createPostgresEventStore, createSqliteEventStore } from '../events/index.ts';
 import type { Clock } from '../clock/index.ts';
-import { memoryProjectionPersistence, type ProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
+import { memoryProjectionPersistence, postgresProjectionPersistence, type ProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
 
 export type StoreKind = 'sqlite' | 'memory' | 'esdb' | 'postgres';
 
@@ -22,11 +22,13 @@ export function storeKindOf(spec: string): StoreKind {
 }
 
 /**
- * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, or in
- * memory (rebuilt from the log at start) for the other stores.
+ * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, in the
+ * PostgreSQL store's schema, or in memory (rebuilt from the log at start) for the other stores.
  */
 export function openProjectionPersistence(spec: string, dataDir: string): ProjectionPersistence {
-  return storeKindOf(spec) === 'sqlite' ? sqliteProjectionPersistence(projectionsFile(dataDir)) : memoryProjectionPersistence();
+  const kind = storeKindOf(spec);
+  if (kind === 'sqlite') return sqliteProjectionPersistence(projectionsFile(dataDir));
+  return kind === 'postgres' ? postgresProjectionPersistence({ connectionString: spec }) : memoryProjectionPersistence();
 }
 
 export const projectionsFile = (dataDir: string): string => join(dataDir, 'projections.sqlite');

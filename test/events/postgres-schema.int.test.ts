@@ -28,13 +28,26 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     const first = await openPostgresEventStore({ connectionString: PG_URL, schema });
     await first.appendToStream('orders-1', [ev('Placed'), ev('Paid')]);
     await first.close();
-    expect(await tables()).toEqual(['events', 'head', 'schema_version']);
-    expect(await version()).toEqual([1]);
+    expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
+    expect(await version()).toEqual([2]);
     const second = await openPostgresEventStore({ connectionString: PG_URL, schema });
     expect((await second.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed', 'Paid']);
     expect(await second.headPosition()).toBe(2);
     await second.close();
-    expect(await version()).toEqual([1]);
+    expect(await version()).toEqual([2]);
+  });
+
+  it('a version 1 schema (no read-model tables) is migrated to version 2 at open, its log kept', async () => {
+    const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
+    await store.appendToStream('orders-1', [ev('Placed')]);
+    await store.close();
+    await admin.query(`DROP TABLE ${q()}.projection_checkpoint, ${q()}.workflow_rows`);
+    await admin.query(`UPDATE ${q()}.schema_version SET version = 1`);
+    const reopened = await openPostgresEventStore({ connectionString: PG_URL, schema });
+    expect((await reopened.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed']);
+    await reopened.close();
+    expect(await version()).toEqual([2]);
+    expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
   });
 
   it('stores opening a new schema at once wait for each other: one creates it, all use it', async () => {
@@ -42,7 +55,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     try {
       await Promise.all(stores.map((store, index) => store.appendToStream(`s-${index}`, [ev('Made')], { expectedVersion: 'no_stream' })));
       expect(await stores[0]!.headPosition()).toBe(5);
-      expect(await version()).toEqual([1]);
+      expect(await version()).toEqual([2]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
@@ -53,7 +66,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     await admin.query(`UPDATE ${q()}.schema_version SET version = 99`);
     const error: unknown = await openPostgresEventStore({ connectionString: PG_URL, schema }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(StoreCorruptedError);
-    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(1\)/);
+    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(2\)/);
     expect(await version()).toEqual([99]);
   });
 

@@ -59,3 +59,15 @@ export function createPool(target: Target, max: number, connectTimeoutMs: number
 export function createClient(target: Target, connectTimeoutMs: number): pg.Client {
   return new pg.Client({ connectionString: target.connectionString, connectionTimeoutMillis: connectTimeoutMs, types, application_name: 'freshet listener' });
 }
+
+/** Opens one connection, runs `work` on it and closes it (for one-off work such as preparing the schema). */
+export async function withClient<T>(target: Target, connectTimeoutMs: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = createClient(target, connectTimeoutMs);
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -3,9 +3,9 @@ import { StoreCorruptedError } from '../../errors.ts';
 import { sqlText, type Target } from './connection.ts';
 
 /** The schema version this freshet writes; migrate-N.sql takes a schema from version N - 1 to N. */
-export const SCHEMA_VERSION = 1;
-/** The tables each version has (besides schema_version), checked after migrating. */
-const TABLES = ['events', 'head'];
+export const SCHEMA_VERSION = 2;
+/** The tables the current version has (besides schema_version), checked after migrating. */
+const TABLES = ['events', 'head', 'projection_checkpoint', 'workflow_rows'];
 
 const refused = (target: Target, what: string): StoreCorruptedError =>
   new StoreCorruptedError(`The PostgreSQL schema ${target.schema} at ${target.label} ${what}. It was left untouched.`);
@@ -15,7 +15,7 @@ const refused = (target: Target, what: string): StoreCorruptedError =>
  * processes opening the same schema at once wait for each other and the later ones find it ready. A schema that
  * holds other tables, or one from a newer freshet, is refused, never changed or misread.
  */
-export async function migrate(client: pg.PoolClient, target: Target): Promise<void> {
+export async function migrate(client: pg.ClientBase, target: Target): Promise<void> {
   const sql = (name: string): string => sqlText(name, target.schema);
   await client.query('BEGIN');
   try {
