@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'cron', file: 'bench/cron.ts', what: 'next fire time: freshet vs cron-parser and croner' },
   { name: 'appends', file: 'bench/appends.ts', what: 'durable appends through the port vs raw better-sqlite3' },
+  { name: 'pg-appends', file: 'bench/pg-appends.ts', what: 'durable appends through the PostgreSQL adapter vs raw batched INSERTs' },
   { name: 'replay', file: 'bench/replay.ts', what: 'rebuild WorkflowInfo from 1,000,000 events vs a raw scan' },
   { name: 'memory', file: 'bench/memory.ts', gc: true, what: 'heap per idle active workflow at 100,000' },
   { name: 'fire-precision', file: 'bench/fire-precision.ts', what: 'fire lateness at 1,000 and 10,000 workflows vs croner' },

@@ -20,4 +20,5 @@ export { prepareAppend, checkReadStreamOptions, checkReadAllOptions, checkAfter,
 export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters/memory/index.ts';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
+export { createPostgresEventStore, openPostgresEventStore, preparePostgresSchema, type PostgresEventStoreOptions } from './adapters/postgres/index.ts';
 export { eventMetadata } from './metadata.ts';

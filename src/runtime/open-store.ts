@@ -1,29 +1,34 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EventStore, createEsdbEventStore, createMemoryEventStore, createSqliteEventStore } from '../events/index.ts';
+import { type EventStore, createEsdbEventStore, createMemoryEventStore, createPostgresEventStore, createSqliteEventStore } from '../events/index.ts';
 import type { Clock } from '../clock/index.ts';
-import { memoryProjectionPersistence, type ProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
+import { memoryProjectionPersistence, postgresProjectionPersistence, type ProjectionPersistence, sqliteProjectionPersistence } from '../projections/index.ts';
 
-export type StoreKind = 'sqlite' | 'memory' | 'esdb';
+export type StoreKind = 'sqlite' | 'memory' | 'esdb' | 'postgres';
 
 export class StoreSpecError extends Error {
   override name = 'StoreSpecError';
 }
 
-/** Which store a spec names: `sqlite` (default, `<dataDir>/events.sqlite`), `sqlite:<path>`, `memory`, or an `esdb://` URL. */
+/** Which store a spec names: `sqlite` (default, `<dataDir>/events.sqlite`), `sqlite:<path>`, `memory`, an `esdb://` or a `postgres://` URL. */
 export function storeKindOf(spec: string): StoreKind {
   if (spec === 'memory') return 'memory';
   if (spec === 'sqlite' || spec.startsWith('sqlite:')) return 'sqlite';
   if (/^(esdb|esdb\+discover|kurrentdb):\/\//.test(spec)) return 'esdb';
-  throw new StoreSpecError(`Unknown store '${spec}': use 'sqlite' (the default, a file in the data directory), 'sqlite:<path>', 'memory', or an EventStoreDB URL such as 'esdb://localhost:2113?tls=false'.`);
+  if (/^postgres(ql)?:\/\//.test(spec)) return 'postgres';
+  throw new StoreSpecError(
+    `Unknown store '${spec}': use 'sqlite' (the default, a file in the data directory), 'sqlite:<path>', 'memory', an EventStoreDB URL such as 'esdb://localhost:2113?tls=false', or a PostgreSQL URL such as 'postgres://user@localhost:5432/db?schema=freshet'.`,
+  );
 }
 
 /**
- * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, or in
- * memory (rebuilt from the log at start) for the other stores.
+ * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, in the
+ * PostgreSQL store's schema, or in memory (rebuilt from the log at start) for the other stores.
  */
 export function openProjectionPersistence(spec: string, dataDir: string): ProjectionPersistence {
-  return storeKindOf(spec) === 'sqlite' ? sqliteProjectionPersistence(projectionsFile(dataDir)) : memoryProjectionPersistence();
+  const kind = storeKindOf(spec);
+  if (kind === 'sqlite') return sqliteProjectionPersistence(projectionsFile(dataDir));
+  return kind === 'postgres' ? postgresProjectionPersistence({ connectionString: spec }) : memoryProjectionPersistence();
 }
 
 export const projectionsFile = (dataDir: string): string => join(dataDir, 'projections.sqlite');
@@ -34,6 +39,8 @@ export function openEventStore(spec: string, dataDir: string, options: { clock?:
       return createMemoryEventStore({ ...(options.clock ? { clock: options.clock } : {}) });
     case 'esdb':
       return createEsdbEventStore({ connectionString: spec });
+    case 'postgres':
+      return createPostgresEventStore({ connectionString: spec, ...(options.clock ? { clock: options.clock } : {}), ...(options.durability ? { durability: options.durability } : {}) });
     case 'sqlite': {
       const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : join(dataDir, 'events.sqlite');
       if (!spec.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });

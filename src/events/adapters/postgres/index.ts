@@ -1,0 +1,2 @@
+export { createPostgresEventStore, openPostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store.ts';
+export { preparePostgresSchema } from './prepare-schema.ts';

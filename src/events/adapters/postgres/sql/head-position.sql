@@ -1,0 +1,1 @@
+SELECT position FROM @schema.head
