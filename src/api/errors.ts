@@ -1,5 +1,5 @@
 import { EventStoreArgumentError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../events/index.ts';
-import { WorkflowError, type WorkflowErrorCode } from '../machines/index.ts';
+import { WorkflowError, type WorkflowErrorCode } from '../workflows/index.ts';
 import {
   FlinkExecutionError,
   FlinkSyntaxError,
@@ -10,7 +10,7 @@ import {
   WarehouseClosedError,
   WarehouseError,
 } from '../refresh/index.ts';
-import { CronExpressionError } from '../scheduling/index.ts';
+import { CronExpressionError } from '../cron/index.ts';
 import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
 import { buildServer } from './server.ts';
 
@@ -13,8 +12,6 @@ export interface StartServerOptions {
   token?: string;
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
-  /** The materialized-table manager (until the runtime carries it): enables tables, statements and /v3 sessions. */
-  tables?: MaterializedTableManager;
 }
 
 export interface RunningServer {
@@ -51,7 +48,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     runtime: options.runtime,
     ...(options.token ? { token: options.token } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-    ...(options.tables ? { tables: options.tables } : {}),
     logger: options.logger ?? { level: 'info' },
   });
   await app.listen({ host, port });

@@ -21,3 +21,4 @@ export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
 export { eventMetadata } from './metadata.ts';
+export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';

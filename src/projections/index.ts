@@ -5,3 +5,4 @@ export * from './persistence.ts';
 export { sqliteProjectionPersistence } from './sqlite-persistence.ts';
 export { WorkflowProjection, applyWorkflowEvent } from './workflow-projection.ts';
 export { rebuildWorkflows, diffProjections, type ProjectionDifference } from './rebuild.ts';
+export { openProjectionPersistence, projectionsFile } from './open-persistence.ts';

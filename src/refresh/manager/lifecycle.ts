@@ -17,12 +17,12 @@ import {
   SuspendRefreshWorkflow,
   WorkflowException,
 } from '../../workflow-scheduler/index.ts';
-import { workflowIdOf } from '../../machines/index.ts';
+import { workflowIdOf } from '../../workflows/index.ts';
 import { msg } from './messages.ts';
 import type { TableContext, TableRegistry } from './table-registry.ts';
 import type { TableState } from './table-events.ts';
 import { OVERLAP_OPTION, type MaterializedTableDefinition, type RefreshScheduler } from './types.ts';
-import { checkPolicy } from './lanes.ts';
+import { checkPolicy } from './overlap.ts';
 
 export interface LifecycleDeps {
   registry: TableRegistry;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../clock/index.ts';
 import type { EventStore } from '../../events/index.ts';
-import type { RefreshTrigger } from '../../scheduling/index.ts';
+import type { RefreshTrigger } from '../../engine/index.ts';
 import {
   asSerializableString,
   DEFAULT_CATALOG,
@@ -31,7 +31,7 @@ import { msg } from './messages.ts';
 import { recoverInterruptedCommands } from './recovery.ts';
 import { RefreshViews, summarize, type RefreshHistoryEntry } from './projection.ts';
 import { Refresher } from './refresher.ts';
-import { checkPolicy } from './lanes.ts';
+import { checkPolicy } from './overlap.ts';
 import { TABLE_STREAM_PREFIX, type TableState } from './table-events.ts';
 import { type TableContext, TableRegistry } from './table-registry.ts';
 import {

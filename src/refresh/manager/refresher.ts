@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, fromEvent, takeUntil } from 'rxjs';
 import type { Clock } from '../../clock/index.ts';
-import { timerAt } from '../../scheduling/index.ts';
+import { timerAt } from '../../engine/index.ts';
 import { FlinkExecutionError } from '../flink/index.ts';
 import {
   isTerminalStatus,
@@ -15,7 +15,7 @@ import {
   retryDelayMs,
 } from '../operations/index.ts';
 import { RefreshCancelledError, RefreshTimeoutError, type RefreshPhase, type WarehouseExecutor } from '../warehouse/index.ts';
-import { admit, type Lane } from './lanes.ts';
+import { admit, type Lane } from './overlap.ts';
 import type { TableState } from './table-events.ts';
 import type { OverlapPolicy } from './types.ts';
 

@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { storeKindOf } from '../events/index.ts';
+import { memoryProjectionPersistence, type ProjectionPersistence } from './persistence.ts';
+import { sqliteProjectionPersistence } from './sqlite-persistence.ts';
+
+export const projectionsFile = (dataDir: string): string => join(dataDir, 'projections.sqlite');
+
+/**
+ * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, or in
+ * memory (rebuilt from the log at start) for the other stores.
+ */
+export function openProjectionPersistence(spec: string, dataDir: string): ProjectionPersistence {
+  return storeKindOf(spec) === 'sqlite' ? sqliteProjectionPersistence(projectionsFile(dataDir)) : memoryProjectionPersistence();
+}
