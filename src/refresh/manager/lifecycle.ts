@@ -93,10 +93,10 @@ export class TableLifecycle {
   async suspend(id: string, ctx: TableContext, automatic = false): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'), undefined, 'TABLE_INITIALIZING');
       if (table.status === 'SUSPENDED') {
         if (automatic) return;
-        throw new FlinkValidationError(msg.alreadySuspended(id));
+        throw new FlinkValidationError(msg.alreadySuspended(id), undefined, 'WORKFLOW_ALREADY_SUSPENDED');
       }
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(this.handlerOf(table), ctx));
@@ -110,8 +110,8 @@ export class TableLifecycle {
   async resume(id: string, dynamicOptions: Record<string, string>, ctx: TableContext): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'resume'));
-      if (table.status === 'ACTIVATED') throw new FlinkValidationError(msg.alreadyResumed(id));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'resume'), undefined, 'TABLE_INITIALIZING');
+      if (table.status === 'ACTIVATED') throw new FlinkValidationError(msg.alreadyResumed(id), undefined, 'WORKFLOW_ALREADY_RESUMED');
       const options = Object.keys(dynamicOptions).length > 0 ? dynamicOptions : null;
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new ResumeRefreshWorkflow(this.handlerOf(table), options, ctx));
@@ -129,9 +129,9 @@ export class TableLifecycle {
       if (!table) {
         if (ifExists) return { dropped: false };
         if (await this.deps.warehouse.tableExists(tableId(identifier))) throw new FlinkValidationError(msg.notMaterialized(id));
-        throw new FlinkValidationError(msg.doesNotExist(id));
+        throw new FlinkValidationError(msg.doesNotExist(id), undefined, 'TABLE_NOT_FOUND');
       }
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.dropInitializing(id));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.dropInitializing(id), undefined, 'TABLE_INITIALIZING');
       try {
         await this.deps.scheduler.deleteRefreshWorkflow(new DeleteRefreshWorkflow(this.handlerOf(table), ctx));
       } catch (error) {
@@ -151,12 +151,12 @@ export class TableLifecycle {
     const table = this.deps.registry.get(id);
     if (table) return table;
     if (await this.deps.warehouse.tableExists(tableId(parseIdentifier(id)))) throw new FlinkValidationError(msg.notMaterialized(id));
-    throw new FlinkValidationError(msg.doesNotExist(id));
+    throw new FlinkValidationError(msg.doesNotExist(id), undefined, 'TABLE_NOT_FOUND');
   }
 
   private handlerOf(table: TableState): EmbeddedRefreshHandler {
     const bytes = table.refreshHandlerBytes;
-    if (bytes === null) throw new FlinkValidationError(msg.initializing(table.definition.identifier, 'suspend'));
+    if (bytes === null) throw new FlinkValidationError(msg.initializing(table.definition.identifier, 'suspend'), undefined, 'TABLE_INITIALIZING');
     return this.deps.scheduler.getRefreshHandlerSerializer().deserialize(new Uint8Array(Buffer.from(bytes, 'base64')));
   }
 }

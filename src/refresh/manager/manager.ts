@@ -351,12 +351,12 @@ export class MaterializedTableManager {
     const table = this.registry.get(id);
     if (table) return table;
     if (await this.warehouse.tableExists(objectId)) throw new FlinkValidationError(msg.notMaterialized(id));
-    throw new FlinkValidationError(msg.notFound(id, this.defaults.catalog));
+    throw new FlinkValidationError(msg.notFound(id, this.defaults.catalog), undefined, 'TABLE_NOT_FOUND');
   }
 
   private requireOperation(handle: OperationHandle): OperationState {
     const op = this.log.get(handle);
-    if (!op) throw new FlinkValidationError(`Can not find the submitted operation in the OperationManager with the ${handle}.`);
+    if (!op) throw new FlinkValidationError(`Can not find the submitted operation in the OperationManager with the ${handle}.`, undefined, 'OPERATION_NOT_FOUND');
     return op;
   }
 
