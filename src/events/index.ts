@@ -20,5 +20,5 @@ export { prepareAppend, checkReadStreamOptions, checkReadAllOptions, checkAfter,
 export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters/memory/index.ts';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
-export { eventMetadata } from './metadata.ts';
+export { eventMetadata, type CommandContext } from './metadata.ts';
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';

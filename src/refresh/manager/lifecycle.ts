@@ -19,7 +19,8 @@ import {
 } from '../../workflow-scheduler/index.ts';
 import { workflowIdOf } from '../../workflows/index.ts';
 import { msg } from './messages.ts';
-import type { TableContext, TableRegistry } from './table-registry.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { CommandContext } from '../../events/index.ts';
 import type { TableState } from './table-events.ts';
 import { OVERLAP_OPTION, type MaterializedTableDefinition, type RefreshScheduler } from './types.ts';
 import { checkPolicy } from './overlap.ts';
@@ -30,7 +31,7 @@ export interface LifecycleDeps {
   scheduler: RefreshScheduler;
   timeZone: string;
   /** Cancels the table's running and waiting refreshes (DROP). */
-  cancelRefreshes: (identifier: string, ctx: TableContext) => Promise<void>;
+  cancelRefreshes: (identifier: string, ctx: CommandContext) => Promise<void>;
 }
 
 const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.database, table: id.table });
@@ -39,7 +40,7 @@ const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.d
 export class TableLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  async create(stmt: CreateMaterializedTable, statement: string, ctx: TableContext): Promise<{ created: boolean }> {
+  async create(stmt: CreateMaterializedTable, statement: string, ctx: CommandContext): Promise<{ created: boolean }> {
     const id = asSerializableString(stmt.identifier);
     return this.deps.registry.exclusive(id, async () => {
       const { registry, warehouse, scheduler } = this.deps;
@@ -90,7 +91,7 @@ export class TableLifecycle {
     });
   }
 
-  async suspend(id: string, ctx: TableContext, automatic = false): Promise<void> {
+  async suspend(id: string, ctx: CommandContext, automatic = false): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
       if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'), undefined, 'TABLE_INITIALIZING');
@@ -107,7 +108,7 @@ export class TableLifecycle {
     });
   }
 
-  async resume(id: string, dynamicOptions: Record<string, string>, ctx: TableContext): Promise<void> {
+  async resume(id: string, dynamicOptions: Record<string, string>, ctx: CommandContext): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
       if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'resume'), undefined, 'TABLE_INITIALIZING');
@@ -122,7 +123,7 @@ export class TableLifecycle {
     });
   }
 
-  async drop(identifier: ObjectIdentifier, ifExists: boolean, ctx: TableContext): Promise<{ dropped: boolean }> {
+  async drop(identifier: ObjectIdentifier, ifExists: boolean, ctx: CommandContext): Promise<{ dropped: boolean }> {
     const id = asSerializableString(identifier);
     return this.deps.registry.exclusive(id, async () => {
       const table = this.deps.registry.get(id);

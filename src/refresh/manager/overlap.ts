@@ -1,4 +1,5 @@
 import type { OperationHandle, RefreshKind } from '../operations/index.ts';
+import type { FireDisposition } from '../../workflows/index.ts';
 import { FlinkValidationError } from '../flink/index.ts';
 import { OVERLAP_POLICIES, type OverlapPolicy } from './types.ts';
 
@@ -9,7 +10,7 @@ export interface Lane {
 }
 
 export interface Admission {
-  disposition: 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other';
+  disposition: FireDisposition;
   /** Operations to cancel first (cancel-other). */
   cancel: OperationHandle[];
   /** Whether the new operation joins the lane (runs now or waits). */

@@ -1,12 +1,6 @@
 import type { Clock } from '../../clock/index.ts';
-import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
+import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
-
-export interface TableContext {
-  actor: string;
-  reason?: string;
-  correlationId: string;
-}
 
 /**
  * The write side of table lifecycles. Work on one table is chained, so a CREATE and a DROP of the same name
@@ -53,7 +47,7 @@ export class TableRegistry {
   }
 
   /** Appends at the version last seen for this table (any prior incarnation included). */
-  async append(identifier: string, events: TableEvent[], ctx: TableContext): Promise<TableState | undefined> {
+  async append(identifier: string, events: TableEvent[], ctx: CommandContext): Promise<TableState | undefined> {
     const before = this.states.get(identifier);
     const metadata = eventMetadata(ctx, this.clock.now());
     const result = await this.store.appendToStream(

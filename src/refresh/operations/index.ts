@@ -8,7 +8,6 @@ export {
   OPERATION_STREAM_PREFIX,
   asOperationEvent,
   operationStreamName,
-  type Disposition,
   type OperationEvent,
   type OperationEventType,
   type OperationHandle,
@@ -16,7 +15,7 @@ export {
   type RefreshSubmittedData,
 } from './events.ts';
 export { evolveOperation, type OperationState } from './state.ts';
-export { OperationLog, type RecordContext } from './operation-log.ts';
+export { OperationLog } from './operation-log.ts';
 export { PARALLELISM_OPTIONS, TIMEOUT_OPTION, resourcesOf, type RefreshResources } from './execution-config.ts';
 export { DEFAULT_RETRY, checkRetryPolicy, retryDelayMs, type RetryPolicy } from './backoff.ts';
 export { OPERATION_STATUSES, isTerminalStatus, IllegalOperationTransitionError, type OperationStatus } from './status.ts';

@@ -1,13 +1,7 @@
-import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
+import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
 import type { Clock } from '../../clock/index.ts';
 import { asOperationEvent, type OperationEvent, type OperationHandle, operationStreamName } from './events.ts';
 import { evolveOperation, type OperationState } from './state.ts';
-
-export interface RecordContext {
-  actor: string;
-  reason?: string;
-  correlationId: string;
-}
 
 const SCHEMA_VERSION = 1;
 
@@ -48,7 +42,7 @@ export class OperationLog {
    * Appends `build(state)` (computed once the previous record of this operation has settled) and returns the new
    * state. `build` returning [] records nothing.
    */
-  record(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: RecordContext): Promise<OperationState> {
+  record(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: CommandContext): Promise<OperationState> {
     const previous = this.chains.get(handle) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.append(handle, build(this.states.get(handle)), ctx));
     this.chains.set(handle, run);
@@ -58,7 +52,7 @@ export class OperationLog {
     return run;
   }
 
-  private async append(handle: OperationHandle, events: OperationEvent[], ctx: RecordContext): Promise<OperationState> {
+  private async append(handle: OperationHandle, events: OperationEvent[], ctx: CommandContext): Promise<OperationState> {
     const before = this.states.get(handle);
     if (events.length === 0) {
       if (!before) throw new Error(`Operation ${handle} does not exist.`);
