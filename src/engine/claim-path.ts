@@ -1,6 +1,8 @@
 import { jobKey, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
-import { ClaimLead } from './claim-lead.ts';
-import { ENGINE_META, type EngineHost } from './engine-host.ts';
+import type { ClaimLead } from './claim-lead.ts';
+import type { LiveWorkflow } from './live.ts';
+import type { LiveWorkflows } from './live-workflows.ts';
+import { ENGINE_META } from './own-append.ts';
 import { type FireOutcome, type OutcomeHold, recordFired } from './outcome-hold.ts';
 import { decideOnto, planClaim } from './plan-claim.ts';
 
@@ -10,37 +12,39 @@ import { decideOnto, planClaim } from './plan-claim.ts';
  * back, reads on its own.
  */
 export class ClaimPath {
-  readonly lead: ClaimLead;
   /** Workflows whose claim timer came due this turn: claimed together in one pass (see claimDue). */
   private wakes: string[] = [];
 
   constructor(
-    private readonly host: EngineHost,
+    private readonly workflows: LiveWorkflows,
     /** Outcomes of fires waiting for their workflow's next claim. */
     private readonly hold: OutcomeHold,
-    leadMs: number,
-  ) {
-    this.lead = new ClaimLead(leadMs);
-  }
+    /** How long before its nominal time a fire is claimed (it grows while passes are slow). */
+    private readonly lead: ClaimLead,
+  ) {}
 
   /** (Re)arms the workflow's claim timer for its next nominal time (or to watch another engine's claim). */
   arm(id: string): void {
-    const { host } = this;
-    const live = host.liveOf(id);
-    if (!live || !host.isRunning()) return;
-    live.claimTimer?.unsubscribe();
-    live.claimTimer = undefined;
+    const { workflows } = this;
+    const live = workflows.get(id);
+    if (!live || !workflows.running) return;
+    this.disarm(live);
     const { cronExpression, timeZone } = live.state.def;
     const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
     let wakeAt = next === null ? Infinity : next - this.lead.ms;
-    for (const p of live.state.pending) if (p.by !== host.engineId) wakeAt = Math.min(wakeAt, p.t + host.misfireThresholdMs + 1);
+    for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, p.t + workflows.misfireThresholdMs + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
-    live.claimTimer = host.wheel.at(wakeAt, () => {
+    live.claimTimer = workflows.wheel.at(wakeAt, () => {
       live.claimTimer = undefined;
       this.wakes.push(id);
       if (this.wakes.length === 1) queueMicrotask(() => this.claimDue());
     });
+  }
+
+  disarm(live: LiveWorkflow): void {
+    live.claimTimer?.unsubscribe();
+    live.claimTimer = undefined;
   }
 
   /**
@@ -50,23 +54,23 @@ export class ClaimPath {
    * command handler instead.
    */
   private claimDue(): void {
-    const { host } = this;
+    const { workflows } = this;
     const ids = this.wakes;
     this.wakes = [];
-    if (!host.isRunning()) return;
-    const now = host.clock.now();
-    const metadata = host.passMetadata(now);
+    if (!workflows.running) return;
+    const now = workflows.clock.now();
+    const metadata = workflows.passMetadata(now);
     let last: Promise<unknown> | undefined;
     for (const id of ids) {
       try {
-        const live = host.liveOf(id);
+        const live = workflows.get(id);
         if (!live || live.state.status !== 'active') continue;
-        const plan = host.isBusy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, host.misfireThresholdMs);
+        const plan = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
         if (plan === 'early') this.arm(id);
         else if (plan === 'busy') {
           // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
           const held = this.hold.take(id) ?? [];
-          host.enqueue(id, () => this.claimQueued(id, held)).catch((err) => host.report(err, `claim ${id}`));
+          workflows.enqueue(id, () => this.claimQueued(id, held)).catch((err) => workflows.report(err, `claim ${id}`));
         } else {
           if (plan === 'catch-up') this.late(id, now);
           // The outcomes of its last fires go first, in the same append: one append per fire, not two.
@@ -79,17 +83,17 @@ export class ClaimPath {
           if (events.length === outcomes) this.arm(id); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
             // On a conflict: decided again on the fresh stream, outcomes and claim together as when busy.
-            last = host.appendDecided(live, events, after, metadata, () => this.claimQueued(id, held ?? []));
+            last = workflows.appendDecided(live, events, after, metadata, () => this.claimQueued(id, held ?? []));
           }
         }
       } catch (err) {
-        host.report(err, `claim ${id}`);
+        workflows.report(err, `claim ${id}`);
       }
     }
-    host.endPass();
+    workflows.endPass();
     // The group commit settles a pass's appends in order: when the last is applied, the pass is done.
     void last?.then(() => {
-      const end = host.clock.now();
+      const end = workflows.clock.now();
       this.lead.passTook(end - now, end);
     });
   }
@@ -101,36 +105,36 @@ export class ClaimPath {
    * seconds of overload the engine never caught up again.
    */
   private async claimQueued(id: string, taken: FireOutcome[] = []): Promise<void> {
-    const { host } = this;
+    const { workflows } = this;
     const held = taken.concat(this.hold.take(id) ?? []);
-    const live = host.liveOf(id);
-    const plan = live && host.isRunning() && live.state.status === 'active' ? planClaim(live.state, host.clock.now(), this.lead.ms, host.misfireThresholdMs) : 'none';
+    const live = workflows.get(id);
+    const plan = live && workflows.running && live.state.status === 'active' ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
     if (plan === 'early') {
       for (const o of held) this.hold.add(o, true); // still for the next claim
       return this.arm(id);
     }
     if (plan === 'none') {
-      for (const o of held) await host.run(id, id, (at) => recordFired(o, at), ENGINE_META);
+      for (const o of held) await workflows.run(id, id, (at) => recordFired(o, at), ENGINE_META);
       return;
     }
-    if (plan === 'catch-up') this.late(id, host.clock.now());
+    if (plan === 'catch-up') this.late(id, workflows.clock.now());
     const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
     try {
-      const handled = await host.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.command(plan, at)], ENGINE_META);
+      const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.command(plan, at)], ENGINE_META);
       if (handled.events.length === 0) this.arm(id);
     } catch (error) {
       // The outcomes are facts whatever became of the claim: recorded on their own, not lost.
-      for (const o of held) void host.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => host.report(err, `record fire ${id}`));
+      for (const o of held) void workflows.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => workflows.report(err, `record fire ${id}`));
       throw error;
     }
   }
 
   private late(workflowId: string, at: number): void {
-    if (this.host.lifecycle.observed) this.host.lifecycle.emit({ type: 'late', workflowId, at });
+    if (this.workflows.lifecycle.observed) this.workflows.lifecycle.emit({ type: 'late', workflowId, at });
   }
 
   private command(plan: 'catch-up' | number, now: number): WorkflowCommand {
-    const { engineId, misfireThresholdMs } = this.host;
+    const { engineId, misfireThresholdMs } = this.workflows;
     return plan === 'catch-up' ? { type: 'CatchUp', now, misfireThresholdMs, engineId } : { type: 'ClaimFire', now, nominalTime: plan, engineId };
   }
 }

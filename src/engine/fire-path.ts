@@ -1,8 +1,9 @@
 import { Subscription } from 'rxjs';
 import { decide, evolve, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
-import { ENGINE_META, type EngineHost } from './engine-host.ts';
+import type { LiveWorkflows } from './live-workflows.ts';
+import { ENGINE_META } from './own-append.ts';
 import { formatScheduleTime } from './format-time.ts';
-import type { EngineLifecycle } from './lifecycle.ts';
+import type { ClaimLead } from './claim-lead.ts';
 import type { LiveWorkflow } from './live.ts';
 import { type FireOutcome, OutcomeHold, recordFired } from './outcome-hold.ts';
 import type { FireResult, RefreshTrigger } from './trigger.ts';
@@ -22,12 +23,13 @@ export class FirePath {
   private onSettled?: () => void;
 
   constructor(
-    private readonly host: EngineHost,
+    private readonly workflows: LiveWorkflows,
     private readonly trigger: RefreshTrigger,
     holdMs: number,
-    private readonly lifecycle: EngineLifecycle,
+    /** The claim lead: whether the workflow's next claim comes soon enough to take this fire's outcome. */
+    private readonly lead: ClaimLead,
   ) {
-    this.hold = new OutcomeHold(holdMs, host.clock, (outcomes) => this.recordOutcomes(outcomes));
+    this.hold = new OutcomeHold(holdMs, workflows.clock, (outcomes) => this.recordOutcomes(outcomes));
   }
 
   get inFlight(): number {
@@ -36,9 +38,9 @@ export class FirePath {
 
   /** Invokes the trigger for one of this engine's claims. Kept lean: a wheel bucket runs thousands back to back. */
   fire(id: string, t: number): void {
-    const live = this.host.liveOf(id);
-    const claim = live?.state.pending.find((p) => p.t === t && p.by === this.host.engineId);
-    if (!live || !claim || !this.host.isRunning()) {
+    const live = this.workflows.get(id);
+    const claim = live?.state.pending.find((p) => p.t === t && p.by === this.workflows.engineId);
+    if (!live || !claim || !this.workflows.running) {
       live?.fireTimers?.delete(t);
       return;
     }
@@ -48,7 +50,7 @@ export class FirePath {
     const def = live.state.def;
     const manual = claim.manual === true;
     const invokedAt = performance.timeOrigin + performance.now();
-    const firedAt = this.host.clock.now();
+    const firedAt = this.workflows.clock.now();
     let done: Promise<FireResult | void>;
     try {
       done = this.trigger.fire({
@@ -72,7 +74,37 @@ export class FirePath {
       (result) => this.fired({ id, t, firedAt, manual, operationHandle: result?.operationHandle, disposition: result?.disposition }),
       (err: unknown) => this.fired({ id, t, firedAt, manual, error: err instanceof Error ? err.message : String(err) }),
     );
-    if (this.lifecycle.observed) this.lifecycle.emit({ type: 'fired', workflowId: id, nominalTime: t, invokedAt, manual });
+    if (this.workflows.lifecycle.observed) this.workflows.lifecycle.emit({ type: 'fired', workflowId: id, nominalTime: t, invokedAt, manual });
+  }
+
+  /** Arms a timer for each of this engine's claims; cancels timers whose claim was settled otherwise. */
+  sync(live: LiveWorkflow): void {
+    const { engineId, wheel } = this.workflows;
+    const pending = live.state.pending;
+    if (live.fireTimers) {
+      for (const [t, sub] of live.fireTimers) {
+        if (!pending.some((p) => p.t === t && p.by === engineId)) {
+          sub.unsubscribe();
+          live.fireTimers.delete(t);
+        }
+      }
+    }
+    if (this.workflows.running) {
+      for (const { t, by } of pending) {
+        if (by !== engineId || live.fireTimers?.has(t)) continue;
+        live.fireTimers ??= new Map();
+        const sub = wheel.at(t, () => this.fire(live.id, t));
+        if (!sub.closed) live.fireTimers.set(t, sub);
+      }
+    }
+    if (live.fireTimers?.size === 0) live.fireTimers = undefined;
+  }
+
+  /** Cancels the workflow's fire timers (delete, stop). */
+  disarm(live: LiveWorkflow): void {
+    if (!live.fireTimers) return;
+    for (const sub of live.fireTimers.values()) sub.unsubscribe();
+    live.fireTimers = undefined;
   }
 
   /** Resolves when every trigger invoked so far has returned. */
@@ -82,12 +114,12 @@ export class FirePath {
 
   /** A trigger returned: its outcome is held for the workflow's next claim (see OutcomeHold). */
   private fired(outcome: FireOutcome): void {
-    const live = this.host.liveOf(outcome.id);
+    const live = this.workflows.get(outcome.id);
     let claimSoon = false;
     if (live && live.state.status === 'active' && !outcome.manual) {
       const { cronExpression, timeZone } = live.state.def;
       const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
-      claimSoon = next !== null && next - this.host.claimLeadMs() <= this.host.clock.now() + this.hold.holdMs;
+      claimSoon = next !== null && next - this.lead.ms <= this.workflows.clock.now() + this.hold.holdMs;
     }
     this.hold.add(outcome, claimSoon);
     if (--this.firing === 0 && this.onSettled) {
@@ -102,17 +134,17 @@ export class FirePath {
    * one pass, so the appends share a group commit. stop() drains the hold into it, so no outcome is left behind.
    */
   private recordOutcomes(batch: FireOutcome[]): void {
-    const host = this.host;
-    const now = host.clock.now();
-    const metadata = host.passMetadata(now);
+    const workflows = this.workflows;
+    const now = workflows.clock.now();
+    const metadata = workflows.passMetadata(now);
     // A workflow that fired several times (catching up) gets one append with all its outcomes.
     const decided = new Map<string, { live: LiveWorkflow; state: WorkflowState | undefined; events: WorkflowEvent[] }>();
     for (const o of batch) {
       const build = (at: number): WorkflowCommand => recordFired(o, at);
       try {
-        const live = host.liveOf(o.id);
-        if (!live || host.isBusy(o.id)) {
-          host.execute(o.id, o.id, build, ENGINE_META).catch((err) => host.report(err, `record fire ${o.id}`));
+        const live = workflows.get(o.id);
+        if (!live || workflows.busy(o.id)) {
+          workflows.execute(o.id, o.id, build, ENGINE_META).catch((err) => workflows.report(err, `record fire ${o.id}`));
           continue;
         }
         let d = decided.get(o.id);
@@ -122,7 +154,7 @@ export class FirePath {
           d.state = evolve(d.state, e, metadata);
         }
       } catch (err) {
-        host.report(err, `record fire ${o.id}`);
+        workflows.report(err, `record fire ${o.id}`);
       }
     }
     for (const [id, { live, state, events }] of decided) {
@@ -131,11 +163,11 @@ export class FirePath {
       const retry = async (): Promise<void> => {
         for (const o of batch) {
           if (o.id !== id) continue;
-          await host.run(id, id, (at) => recordFired(o, at), ENGINE_META);
+          await workflows.run(id, id, (at) => recordFired(o, at), ENGINE_META);
         }
       };
-      void host.appendDecided(live, events, state, metadata, retry);
+      void workflows.appendDecided(live, events, state, metadata, retry);
     }
-    host.endPass();
+    workflows.endPass();
   }
 }

@@ -3,6 +3,9 @@ import { WORKFLOW_EVENT_SCHEMA_VERSION, type WorkflowEvent, workflowStreamName }
 
 export const ENGINE_ACTOR = 'freshet-engine';
 
+/** The engine's own decisions carry this actor. */
+export const ENGINE_META = { actor: ENGINE_ACTOR } as const;
+
 /**
  * The envelope metadata of the engine's own decisions taken in one pass (every claim due at one wheel bucket,
  * every outcome recorded in one flush): one correlation id and one timestamp for the pass instead of a fresh UUID

@@ -22,3 +22,4 @@ export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
 export { eventMetadata, type CommandContext } from './metadata.ts';
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
+export { SerialPerKey } from './serial-per-key.ts';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
-import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
+import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
 
 /**
@@ -8,7 +8,7 @@ import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStrea
  */
 export class TableRegistry {
   private readonly states = new Map<string, TableState>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly serial = new SerialPerKey();
 
   constructor(
     private readonly store: EventStore,
@@ -37,13 +37,7 @@ export class TableRegistry {
 
   /** Runs `work` after every earlier piece of work on the same table has settled. */
   exclusive<T>(identifier: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(identifier) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(work);
-    this.chains.set(identifier, run);
-    void run.finally(() => {
-      if (this.chains.get(identifier) === run) this.chains.delete(identifier);
-    }).catch(() => undefined);
-    return run;
+    return this.serial.run(identifier, work);
   }
 
   /** Appends at the version last seen for this table (any prior incarnation included). */
