@@ -7,7 +7,7 @@
 import { Cron } from 'croner';
 import { CronExpressionParser } from 'cron-parser';
 import { pathToFileURL } from 'node:url';
-import { compileCron } from '../src/scheduling/cron/index.ts';
+import { compileCron } from '../src/cron/index.ts';
 
 const ZONE = 'Europe/Berlin';
 const CASES = [

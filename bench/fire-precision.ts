@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import { createSqliteEventStore } from '../src/events/index.ts';
-import { workflowIdOf } from '../src/machines/index.ts';
-import { WorkflowEngine } from '../src/scheduling/index.ts';
+import { workflowIdOf } from '../src/workflows/index.ts';
+import { WorkflowEngine } from '../src/engine/index.ts';
 
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,7 +111,9 @@ export async function freshetPrecision(workflows: number, durationMs: number): P
   const engine = new WorkflowEngine({
     store,
     trigger: { fire: async () => undefined },
-    onFire: (f) => log.record(index.get(f.workflowId)!, f.nominalTime, f.invokedAt - f.nominalTime),
+  });
+  engine.lifecycle.subscribe((e) => {
+    if (e.type === 'fired') log.record(index.get(e.workflowId)!, e.nominalTime, e.invokedAt - e.nominalTime);
   });
   await engine.start();
   const creates: Promise<unknown>[] = [];

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Cron } from 'croner';
 import { createActor } from 'xstate';
 import { createSqliteEventStore, type NewEvent } from '../src/events/index.ts';
-import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowMachine, workflowStreamName } from '../src/machines/index.ts';
-import { WorkflowEngine } from '../src/scheduling/index.ts';
+import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowMachine, workflowStreamName } from '../src/workflows/index.ts';
+import { WorkflowEngine } from '../src/engine/index.ts';
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const heap = (): number => {

@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createMemoryEventStore, createSqliteEventStore, type EventStore } from '../src/events/index.ts';
 import { deferredRefreshTrigger, MaterializedTableManager } from '../src/refresh/manager/index.ts';
 import { createDuckDbWarehouse, warehouseFile } from '../src/refresh/warehouse/index.ts';
-import type { RefreshRequest } from '../src/scheduling/index.ts';
+import type { RefreshRequest } from '../src/engine/index.ts';
 import { EmbeddedWorkflowScheduler } from '../src/workflow-scheduler/index.ts';
 
 const WARMUP = 10;

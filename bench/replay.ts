@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSqliteEventStore, type NewEvent } from '../src/events/index.ts';
-import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowStreamName } from '../src/machines/index.ts';
+import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowStreamName } from '../src/workflows/index.ts';
 import { rebuildWorkflows } from '../src/projections/index.ts';
 
 const meta = () => ({ actor: 'freshet-engine', correlationId: crypto.randomUUID(), occurredAt: new Date().toISOString() });

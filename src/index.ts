@@ -2,8 +2,8 @@
  * freshet as a library: Flink's workflow-scheduler SPI over a durable, event-sourced engine, the Quartz cron
  * dialect, the event-store port and its adapters, the read models, and the materialized-table manager.
  */
-export { nextFireTimes, compileCron, CronExpressionError, CronTimeZoneError, CronArgumentError, type CompiledCron } from './scheduling/cron/index.ts';
-export { WorkflowEngine, type EngineOptions, type RefreshTrigger, type RefreshRequest, type FireResult, type FireInfo } from './scheduling/index.ts';
+export { nextFireTimes, compileCron, CronExpressionError, CronTimeZoneError, CronArgumentError, type CompiledCron } from './cron/index.ts';
+export { WorkflowEngine, type EngineOptions, type RefreshTrigger, type RefreshRequest, type FireResult, type FireInfo } from './engine/index.ts';
 export {
   type WorkflowScheduler,
   type RefreshHandler,
@@ -27,7 +27,7 @@ export {
   WorkflowException,
   WORKFLOW_SCHEDULER_TYPE,
 } from './workflow-scheduler/index.ts';
-export { WorkflowError, type WorkflowErrorCode, type MisfirePolicy, type WorkflowEvent, workflowIdOf } from './machines/index.ts';
+export { WorkflowError, type WorkflowErrorCode, type MisfirePolicy, type WorkflowEvent, workflowIdOf } from './workflows/index.ts';
 export {
   type EventStore,
   type NewEvent,

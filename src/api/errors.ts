@@ -1,8 +1,9 @@
 import { EventStoreArgumentError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../events/index.ts';
-import { WorkflowError, type WorkflowErrorCode } from '../machines/index.ts';
+import { WorkflowError, type WorkflowErrorCode } from '../workflows/index.ts';
 import {
   FlinkExecutionError,
   FlinkSyntaxError,
+  type FlinkValidationCode,
   FlinkValidationError,
   IllegalOperationTransitionError,
   QueryCancelledError,
@@ -11,7 +12,7 @@ import {
   WarehouseClosedError,
   WarehouseError,
 } from '../refresh/index.ts';
-import { CronExpressionError } from '../scheduling/index.ts';
+import { CronExpressionError } from '../cron/index.ts';
 import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
@@ -42,6 +43,17 @@ const WORKFLOW_KINDS: Record<WorkflowErrorCode, FailureKind> = {
   INVALID_WORKFLOW_ARGUMENT: 'invalid',
 };
 
+// Flink words "no such table / operation" and "not in that state" as a ValidationException too; over HTTP they
+// are a 404 and a 409.
+const FLINK_VALIDATION_KINDS: Record<FlinkValidationCode, FailureKind> = {
+  INVALID: 'invalid',
+  TABLE_NOT_FOUND: 'not-found',
+  OPERATION_NOT_FOUND: 'not-found',
+  TABLE_INITIALIZING: 'conflict',
+  WORKFLOW_ALREADY_SUSPENDED: 'conflict',
+  WORKFLOW_ALREADY_RESUMED: 'conflict',
+};
+
 /**
  * The one error catalog: a domain error keeps its own message (Flink's wording where Flink has one) and gets a
  * kind; anything not listed here is a bug or an outage and is answered generically by the error handler.
@@ -57,7 +69,7 @@ export function classify(error: unknown): Failure | undefined {
   if (error instanceof SessionNotFoundError || error instanceof OperationNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof StatementFailedError || error instanceof TokenOutOfRangeError) return { kind: 'invalid', message: error.message };
   if (error instanceof IllegalOperationTransitionError) return { kind: 'conflict', message: error.message };
-  if (error instanceof FlinkValidationError) return { kind: MISSING.test(error.message) ? 'not-found' : CONFLICT.test(error.message) ? 'conflict' : 'invalid', message: error.message };
+  if (error instanceof FlinkValidationError) return { kind: FLINK_VALIDATION_KINDS[error.code], message: error.message };
   if (error instanceof FlinkSyntaxError || error instanceof FlinkExecutionError) return { kind: 'invalid', message: error.message };
   if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
@@ -68,9 +80,6 @@ export function classify(error: unknown): Failure | undefined {
   return fastifyFailure(error);
 }
 
-// Flink words "no such table / operation" as a ValidationException; over HTTP that is a 404.
-const MISSING = /^(Cannot find table '|Materialized table with identifier .* does not exist\.|Can not find the submitted operation)/;
-const CONFLICT = /(refresh workflow has been (suspended|resumed)|is being initialized and does not support|is initializing, skip the drop operation)/;
 
 const STATUS: Record<FailureKind, number> = {
   invalid: 400,

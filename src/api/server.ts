@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
@@ -34,10 +33,7 @@ export interface BuildServerOptions {
    * loopback names. Health checks are answered whatever the name.
    */
   allowedHosts?: readonly string[];
-  /** Overrides the runtime's materialized-table manager (tests). */
-  tables?: MaterializedTableManager;
 }
-
 
 const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 8 * 1024 * 1024, retryMs: 2_000 };
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -115,10 +111,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(workflowRoutes(runtime), { prefix: '/v1' });
   app.register(cronRoutes(runtime), { prefix: '/v1' });
   app.register(eventRoutes(runtime, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
-  const tables = options.tables ?? runtime.tables;
-  if (tables) {
-    app.register(flinkSessionRoutes(tables, new SessionRegistry(runtime.clock)), { prefix: '/v3' });
-    app.register(tableRoutes(tables), { prefix: '/v1' });
-  }
+  app.register(flinkSessionRoutes(runtime.tables, new SessionRegistry(runtime.clock)), { prefix: '/v3' });
+  app.register(tableRoutes(runtime.tables), { prefix: '/v1' });
   return app;
 }

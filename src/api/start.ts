@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import type { MaterializedTableManager } from '../refresh/index.ts';
 import type { FreshetRuntime } from '../runtime/index.ts';
 import { LOOPBACK_NAMES } from './host-check.ts';
 import { buildServer } from './server.ts';
@@ -16,8 +15,6 @@ export interface StartServerOptions {
   allowedHosts?: readonly string[];
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
-  /** The materialized-table manager (until the runtime carries it): enables tables, statements and /v3 sessions. */
-  tables?: MaterializedTableManager;
 }
 
 export interface RunningServer {
@@ -75,7 +72,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     allowedHosts: [...LOOPBACK_NAMES, ...(isWildcard(host) ? [] : [host]), ...(options.allowedHosts ?? [])],
     ...(options.token ? { token: options.token } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-    ...(options.tables ? { tables: options.tables } : {}),
     logger: options.logger ?? { level: 'info' },
   });
   await app.listen({ host, port });

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { hostTimeZone } from '../clock/index.ts';
-import { CronExpressionError, nextFireTimes } from '../scheduling/cron/index.ts';
+import { CronExpressionError, nextFireTimes } from '../cron/index.ts';
 
 interface NextOptions {
   tz?: string;

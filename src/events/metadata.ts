@@ -1,7 +1,18 @@
 import type { EventMetadata } from './types.ts';
 
-/** The metadata every append carries: who, why (only when given), which request, and when it was decided. */
-export function eventMetadata(ctx: { actor: string; reason?: string; correlationId: string; causationId?: string }, at: number): EventMetadata {
+/**
+ * Who asks, why (only when given) and which request: what every command carries and every event it appends
+ * records. The HTTP edge and the SPI take it partly given (`Partial<CommandContext>`) and fill in the rest.
+ */
+export interface CommandContext {
+  actor: string;
+  reason?: string;
+  correlationId: string;
+  causationId?: string;
+}
+
+/** The metadata every append carries: the command's context and when it was decided. */
+export function eventMetadata(ctx: CommandContext, at: number): EventMetadata {
   return {
     actor: ctx.actor,
     correlationId: ctx.correlationId,

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events/index.ts';
-import { evolve, type WorkflowEvent, type WorkflowState } from '../machines/index.ts';
+import { evolve, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 
 export interface HistoryEntry {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events/index.ts';
-import { scheduleOf, type SkipReason, type WorkflowEvent } from '../machines/index.ts';
+import { scheduleOf, type SkipReason, type WorkflowEvent } from '../workflows/index.ts';
 
 /** One nominal fire time and how it ended: the answer to "why didn't 03:00 fire?". */
 export interface Occurrence {

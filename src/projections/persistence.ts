@@ -1,4 +1,4 @@
-import type { WorkflowState } from '../machines/index.ts';
+import type { WorkflowState } from '../workflows/index.ts';
 
 export interface ProjectedWorkflow {
   state: WorkflowState;

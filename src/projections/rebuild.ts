@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../events/index.ts';
-import { WORKFLOW_STREAM_PREFIX } from '../machines/index.ts';
+import { WORKFLOW_STREAM_PREFIX } from '../workflows/index.ts';
 import type { ProjectedWorkflow } from './persistence.ts';
 import { applyWorkflowEvent } from './workflow-projection.ts';
 

@@ -1,4 +1,4 @@
-import { scheduleOf, type StringMap, type WorkflowState } from '../machines/index.ts';
+import { scheduleOf, type StringMap, type WorkflowState } from '../workflows/index.ts';
 
 /** The seed's WorkflowInfo (Flink field names) plus what freshet adds: cron, zone, table, who suspended it and why. */
 export interface WorkflowInfo {

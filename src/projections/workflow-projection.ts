@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../events/index.ts';
-import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../machines/index.ts';
+import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
 import type { ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 

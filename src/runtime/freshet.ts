@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { type Clock, hostTimeZone, systemClock } from '../clock/index.ts';
-import type { EventStore } from '../events/index.ts';
-import type { MisfirePolicy } from '../machines/index.ts';
-import type { FireInfo, RefreshTrigger } from '../scheduling/index.ts';
+import { type EventStore, openEventStore } from '../events/index.ts';
+import { openProjectionPersistence } from '../projections/index.ts';
+import type { MisfirePolicy } from '../workflows/index.ts';
+import type { RefreshTrigger } from '../engine/index.ts';
 import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { engineIdentity } from './engine-identity.ts';
-import { openEventStore, openProjectionPersistence } from './open-store.ts';
 
 export interface FreshetConfig {
   /** Where the embedded store, read models and warehouse live (default ./data). */
@@ -40,9 +40,7 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   trigger?: RefreshTrigger;
   /** Consecutive failed scheduled refreshes before a table suspends itself (default 5; 0 = never). */
   autoSuspendAfterFailures?: number;
-  onFire?: (fire: FireInfo) => void;
 }
-
 
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
 export async function openFreshet(options: OpenFreshetOptions = {}): Promise<FreshetRuntime> {
@@ -73,7 +71,6 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       engineId: engineIdentity(config.dataDir),
       ...(config.claimLeadMs !== undefined ? { claimLeadMs: config.claimLeadMs } : {}),
       ...(config.misfireThresholdMs !== undefined ? { misfireThresholdMs: config.misfireThresholdMs } : {}),
-      ...(options.onFire ? { onFire: options.onFire } : {}),
     },
   });
   const tables = new MaterializedTableManager({

@@ -1,3 +1,5 @@
 export { hostTimeZone } from '../clock/index.ts';
 export { openFreshet, type FreshetRuntime, type FreshetConfig, type OpenFreshetOptions } from './freshet.ts';
-export { openEventStore, openProjectionPersistence, projectionsFile, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
+// The CLI opens the log and the read model as the runtime does.
+export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from '../events/index.ts';
+export { openProjectionPersistence, projectionsFile } from '../projections/index.ts';

@@ -1,7 +1,7 @@
-import { MISFIRE_POLICIES, type MisfirePolicy } from '../machines/index.ts';
-import { memoryProjectionPersistence } from '../projections/index.ts';
+import { MISFIRE_POLICIES, type MisfirePolicy } from '../workflows/index.ts';
+import { memoryProjectionPersistence, openProjectionPersistence } from '../projections/index.ts';
 import { durationMs } from '../clock/index.ts';
-import { openEventStore, openProjectionPersistence, storeKindOf } from '../runtime/open-store.ts';
+import { openEventStore, storeKindOf } from '../events/index.ts';
 import { EmbeddedWorkflowScheduler } from './embedded-scheduler.ts';
 import { type ConfigOption, ValidationException, type WorkflowSchedulerFactory, type WorkflowSchedulerFactoryContext } from './factory.ts';
 

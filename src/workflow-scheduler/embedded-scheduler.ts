@@ -8,9 +8,10 @@ import {
   WorkflowError,
   workflowIdOf,
   workflowStreamName,
-} from '../machines/index.ts';
+} from '../workflows/index.ts';
 import { memoryProjectionPersistence, type ProjectionPersistence, WorkflowProjection } from '../projections/index.ts';
-import { CronExpressionError, CronTimeZoneError, type EngineOptions, type RefreshTrigger, WorkflowEngine } from '../scheduling/index.ts';
+import { CronExpressionError, CronTimeZoneError } from '../cron/index.ts';
+import { type EngineOptions, type RefreshTrigger, WorkflowEngine } from '../engine/index.ts';
 import {
   EmbeddedRefreshHandler,
   embeddedRefreshHandlerSerializer,
@@ -29,7 +30,7 @@ export interface EmbeddedWorkflowSchedulerOptions {
   clock?: Clock;
   projection?: ProjectionPersistence;
   defaults?: { timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number };
-  engine?: Pick<EngineOptions, 'claimLeadMs' | 'misfireThresholdMs' | 'onFire' | 'onError' | 'engineId'>;
+  engine?: Pick<EngineOptions, 'claimLeadMs' | 'misfireThresholdMs' | 'onError' | 'engineId'>;
   /** Close the store on close() (when the scheduler opened it). */
   ownsStore?: boolean;
 }

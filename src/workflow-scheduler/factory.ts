@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/index.ts';
 import type { EventStore } from '../events/index.ts';
-import type { RefreshTrigger } from '../scheduling/index.ts';
+import type { RefreshTrigger } from '../engine/index.ts';
 import type { RefreshHandler } from './refresh-handler.ts';
 import type { WorkflowScheduler } from './requests.ts';
 

@@ -4,5 +4,5 @@ export * from './factory.ts';
 export { EmbeddedWorkflowScheduler, type EmbeddedWorkflowSchedulerOptions, DEFAULT_GROUP, JOB_NAME_PREFIX, DEFAULT_CATCH_UP_WINDOW_MS } from './embedded-scheduler.ts';
 export { EmbeddedWorkflowSchedulerFactory } from './embedded-factory.ts';
 export { createWorkflowScheduler, discoverFactory, defaultWorkflowSchedulerFactories } from './discovery.ts';
-export { WorkflowError as WorkflowException } from '../machines/index.ts';
+export { WorkflowError as WorkflowException } from '../workflows/index.ts';
 export { WorkflowQueries, type WorkflowListQuery } from './workflow-queries.ts';

@@ -1,4 +1,4 @@
-import type { MisfirePolicy, StringMap } from '../machines/index.ts';
+import type { MisfirePolicy, StringMap } from '../workflows/index.ts';
 import type { RefreshHandler } from './refresh-handler.ts';
 
 /** Who asks and why: recorded on every event the request appends. */

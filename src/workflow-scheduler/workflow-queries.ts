@@ -1,5 +1,5 @@
 import { type EventStore, StreamNotFoundError } from '../events/index.ts';
-import { WorkflowError, workflowStreamName } from '../machines/index.ts';
+import { WorkflowError, workflowStreamName } from '../workflows/index.ts';
 import {
   type HistoryEntry,
   type Occurrence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canApply, nextOperationStatus, type OperationMachineEvent } from '../../src/machines/operation/index.ts';
+import { canApply, nextOperationStatus, type OperationMachineEvent } from '../../src/refresh/operations/index.ts';
 import { admit } from '../../src/refresh/manager/index.ts';
 import { evolveOperation, OPERATION_STATUSES, type OperationEvent, type OperationStatus, resourcesOf, retryDelayMs } from '../../src/refresh/operations/index.ts';
 

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { createMemoryEventStore, type EventStore } from '../../src/events/index.ts';
-import { workflowIdOf, type WorkflowDefinition } from '../../src/machines/index.ts';
-import { type RefreshRequest, type RefreshTrigger, WorkflowEngine } from '../../src/scheduling/index.ts';
+import { workflowIdOf, type WorkflowDefinition } from '../../src/workflows/index.ts';
+import { type RefreshRequest, type RefreshTrigger, WorkflowEngine } from '../../src/engine/index.ts';
 import { definition } from './workflow-fixtures.ts';
 
 export interface Fire {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../src/events/index.ts';
-import { scheduleOf, type WorkflowEvent } from '../../src/machines/index.ts';
+import { scheduleOf, type WorkflowEvent } from '../../src/workflows/index.ts';
 
 /**
  * Checks the occurrence ledger of one workflow stream: every nominal time of the schedule(s) in force, up to the

@@ -1,4 +1,4 @@
-import { evolve, type WorkflowCommand, type WorkflowDefinition, type WorkflowEvent, type WorkflowState, decide } from '../../src/machines/index.ts';
+import { evolve, type WorkflowCommand, type WorkflowDefinition, type WorkflowEvent, type WorkflowState, decide } from '../../src/workflows/index.ts';
 import { expect } from 'vitest';
 
 export const T0 = Date.parse('2026-03-02T10:00:00.000Z');

@@ -1,6 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../../events/index.ts';
-import type { FiredData } from '../../machines/index.ts';
+import type { FiredData } from '../../workflows/index.ts';
 import { asOperationEvent, type OperationEvent } from '../../refresh/index.ts';
 import { Counter, Gauge, Histogram, Registry } from './registry.ts';
 

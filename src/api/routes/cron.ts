@@ -1,6 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FreshetRuntime } from '../../runtime/index.ts';
-import { nextFireTimes } from '../../scheduling/index.ts';
+import { nextFireTimes } from '../../cron/index.ts';
 import { errorResponses } from '../schemas/common.ts';
 
 /** Preview a Quartz cron expression: its next fire times in a zone, or 400 with what is wrong with it. */

@@ -4,6 +4,18 @@
  * tells callers which kind of mistake it was.
  */
 
+/**
+ * What a validation error is about, so callers (the HTTP edge) need not read Flink's text: Flink words a missing
+ * table or operation, and a table in the wrong state, as a ValidationException too.
+ */
+export type FlinkValidationCode =
+  | 'INVALID' // the statement or its options: fix the input
+  | 'TABLE_NOT_FOUND'
+  | 'OPERATION_NOT_FOUND'
+  | 'TABLE_INITIALIZING' // the table is being created: its workflow cannot be suspended, resumed or dropped yet
+  | 'WORKFLOW_ALREADY_SUSPENDED'
+  | 'WORKFLOW_ALREADY_RESUMED';
+
 /** Flink's `ValidationException`: the statement or its options are invalid; fix the input. */
 export class FlinkValidationError extends Error {
   override name = 'FlinkValidationError';
@@ -11,6 +23,7 @@ export class FlinkValidationError extends Error {
     message: string,
     /** Where in the statement the offending part starts (1-based), when it came from the parser. */
     readonly position?: SourcePosition,
+    readonly code: FlinkValidationCode = 'INVALID',
   ) {
     super(message);
   }

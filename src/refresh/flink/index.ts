@@ -2,7 +2,7 @@
  * Flink's materialized-table rules, pure: identifiers, freshness → cron, the statement parser,
  * partition formatters and the periodic partition. No engine, no I/O.
  */
-export { FlinkExecutionError, FlinkSyntaxError, FlinkValidationError, type SourcePosition } from './errors.ts';
+export { FlinkExecutionError, FlinkSyntaxError, FlinkValidationError, type FlinkValidationCode, type SourcePosition } from './errors.ts';
 export {
   DEFAULT_CATALOG,
   DEFAULT_DATABASE,

@@ -145,7 +145,7 @@ function withPosition<T>(at: FlinkValidationError['position'], rule: () => T): T
     return rule();
   } catch (error) {
     if (error instanceof FlinkValidationError && error.position === undefined) {
-      throw new FlinkValidationError(error.message, at);
+      throw new FlinkValidationError(error.message, at, error.code);
     }
     throw error;
   }

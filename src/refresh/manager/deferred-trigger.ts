@@ -1,4 +1,4 @@
-import type { RefreshTrigger } from '../../scheduling/index.ts';
+import type { RefreshTrigger } from '../../engine/index.ts';
 
 /**
  * The scheduler takes its trigger when it is built, and the manager takes the scheduler: build the scheduler with

@@ -9,9 +9,8 @@
 export { MaterializedTableManager } from './manager.ts';
 export { deferredRefreshTrigger } from './deferred-trigger.ts';
 export { RefreshViews, rebuildRefreshViews, type RefreshHistoryEntry } from './projection.ts';
-export { admit, type Admission, type Lane } from './lanes.ts';
+export { admit, type Admission, type Lane } from './overlap.ts';
 export { TABLE_EVENT_TYPES, TABLE_STREAM_PREFIX, asTableEvent, evolveTable, tableStreamName, type TableEvent, type TableState } from './table-events.ts';
-export { msg as flinkMessages } from './messages.ts';
 export {
   OVERLAP_OPTION,
   OVERLAP_POLICIES,

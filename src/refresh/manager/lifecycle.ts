@@ -17,12 +17,13 @@ import {
   SuspendRefreshWorkflow,
   WorkflowException,
 } from '../../workflow-scheduler/index.ts';
-import { workflowIdOf } from '../../machines/index.ts';
+import { workflowIdOf } from '../../workflows/index.ts';
 import { msg } from './messages.ts';
-import type { TableContext, TableRegistry } from './table-registry.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { CommandContext } from '../../events/index.ts';
 import type { TableState } from './table-events.ts';
 import { OVERLAP_OPTION, type MaterializedTableDefinition, type RefreshScheduler } from './types.ts';
-import { checkPolicy } from './lanes.ts';
+import { checkPolicy } from './overlap.ts';
 
 export interface LifecycleDeps {
   registry: TableRegistry;
@@ -30,7 +31,7 @@ export interface LifecycleDeps {
   scheduler: RefreshScheduler;
   timeZone: string;
   /** Cancels the table's running and waiting refreshes (DROP). */
-  cancelRefreshes: (identifier: string, ctx: TableContext) => Promise<void>;
+  cancelRefreshes: (identifier: string, ctx: CommandContext) => Promise<void>;
 }
 
 const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.database, table: id.table });
@@ -39,7 +40,7 @@ const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.d
 export class TableLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  async create(stmt: CreateMaterializedTable, statement: string, ctx: TableContext): Promise<{ created: boolean }> {
+  async create(stmt: CreateMaterializedTable, statement: string, ctx: CommandContext): Promise<{ created: boolean }> {
     const id = asSerializableString(stmt.identifier);
     return this.deps.registry.exclusive(id, async () => {
       const { registry, warehouse, scheduler } = this.deps;
@@ -90,13 +91,13 @@ export class TableLifecycle {
     });
   }
 
-  async suspend(id: string, ctx: TableContext, automatic = false): Promise<void> {
+  async suspend(id: string, ctx: CommandContext, automatic = false): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'), undefined, 'TABLE_INITIALIZING');
       if (table.status === 'SUSPENDED') {
         if (automatic) return;
-        throw new FlinkValidationError(msg.alreadySuspended(id));
+        throw new FlinkValidationError(msg.alreadySuspended(id), undefined, 'WORKFLOW_ALREADY_SUSPENDED');
       }
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(this.handlerOf(table), ctx));
@@ -107,11 +108,11 @@ export class TableLifecycle {
     });
   }
 
-  async resume(id: string, dynamicOptions: Record<string, string>, ctx: TableContext): Promise<void> {
+  async resume(id: string, dynamicOptions: Record<string, string>, ctx: CommandContext): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'resume'));
-      if (table.status === 'ACTIVATED') throw new FlinkValidationError(msg.alreadyResumed(id));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'resume'), undefined, 'TABLE_INITIALIZING');
+      if (table.status === 'ACTIVATED') throw new FlinkValidationError(msg.alreadyResumed(id), undefined, 'WORKFLOW_ALREADY_RESUMED');
       const options = Object.keys(dynamicOptions).length > 0 ? dynamicOptions : null;
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new ResumeRefreshWorkflow(this.handlerOf(table), options, ctx));
@@ -122,16 +123,16 @@ export class TableLifecycle {
     });
   }
 
-  async drop(identifier: ObjectIdentifier, ifExists: boolean, ctx: TableContext): Promise<{ dropped: boolean }> {
+  async drop(identifier: ObjectIdentifier, ifExists: boolean, ctx: CommandContext): Promise<{ dropped: boolean }> {
     const id = asSerializableString(identifier);
     return this.deps.registry.exclusive(id, async () => {
       const table = this.deps.registry.get(id);
       if (!table) {
         if (ifExists) return { dropped: false };
         if (await this.deps.warehouse.tableExists(tableId(identifier))) throw new FlinkValidationError(msg.notMaterialized(id));
-        throw new FlinkValidationError(msg.doesNotExist(id));
+        throw new FlinkValidationError(msg.doesNotExist(id), undefined, 'TABLE_NOT_FOUND');
       }
-      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.dropInitializing(id));
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.dropInitializing(id), undefined, 'TABLE_INITIALIZING');
       try {
         await this.deps.scheduler.deleteRefreshWorkflow(new DeleteRefreshWorkflow(this.handlerOf(table), ctx));
       } catch (error) {
@@ -151,12 +152,12 @@ export class TableLifecycle {
     const table = this.deps.registry.get(id);
     if (table) return table;
     if (await this.deps.warehouse.tableExists(tableId(parseIdentifier(id)))) throw new FlinkValidationError(msg.notMaterialized(id));
-    throw new FlinkValidationError(msg.doesNotExist(id));
+    throw new FlinkValidationError(msg.doesNotExist(id), undefined, 'TABLE_NOT_FOUND');
   }
 
   private handlerOf(table: TableState): EmbeddedRefreshHandler {
     const bytes = table.refreshHandlerBytes;
-    if (bytes === null) throw new FlinkValidationError(msg.initializing(table.definition.identifier, 'suspend'));
+    if (bytes === null) throw new FlinkValidationError(msg.initializing(table.definition.identifier, 'suspend'), undefined, 'TABLE_INITIALIZING');
     return this.deps.scheduler.getRefreshHandlerSerializer().deserialize(new Uint8Array(Buffer.from(bytes, 'base64')));
   }
 }

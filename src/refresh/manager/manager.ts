@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../clock/index.ts';
-import type { EventStore } from '../../events/index.ts';
-import type { RefreshTrigger } from '../../scheduling/index.ts';
-import {
-  asSerializableString,
-  DEFAULT_CATALOG,
-  DEFAULT_DATABASE,
-  FlinkValidationError,
-  getPeriodRefreshPartition,
-  type IdentifierDefaults,
-  type ObjectIdentifier,
-  parseIdentifier,
-  parseStatement,
-  validatePartitionSpec,
-} from '../flink/index.ts';
+import type { CommandContext, EventStore } from '../../events/index.ts';
+import type { RefreshTrigger } from '../../engine/index.ts';
+import { DEFAULT_CATALOG, DEFAULT_DATABASE, FlinkValidationError, type IdentifierDefaults, type ObjectIdentifier, parseStatement } from '../flink/index.ts';
 import {
   checkRetryPolicy,
   DEFAULT_RETRY,
@@ -22,33 +11,24 @@ import {
   OperationLog,
   type OperationHandle,
   type OperationState,
-  resourcesOf,
-  type RetryPolicy,
 } from '../operations/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { TableLifecycle } from './lifecycle.ts';
-import { msg } from './messages.ts';
 import { recoverInterruptedCommands } from './recovery.ts';
 import { RefreshViews, summarize, type RefreshHistoryEntry } from './projection.ts';
 import { Refresher } from './refresher.ts';
-import { checkPolicy } from './lanes.ts';
-import { TABLE_STREAM_PREFIX, type TableState } from './table-events.ts';
-import { type TableContext, TableRegistry } from './table-registry.ts';
-import {
-  type ManagerOptions,
-  OVERLAP_OPTION,
-  type OperationSummary,
-  type OverlapPolicy,
-  type RefreshScheduler,
-  type RefreshStatus,
-  type StatementContext,
-  type StatementResult,
-  type TableInfo,
-} from './types.ts';
+import { type RefreshAsk, RefreshSubmission } from './refresh-submission.ts';
+import { checkPolicy } from './overlap.ts';
+import { dispatchStatement } from './statements.ts';
+import { TABLE_STREAM_PREFIX } from './table-events.ts';
+import { TableQueries } from './table-queries.ts';
+import { TableRegistry } from './table-registry.ts';
+import type { ManagerOptions, OperationSummary, RefreshScheduler, RefreshStatus, StatementContext, StatementResult, TableInfo } from './types.ts';
 
 /**
- * The seed's MaterializedTableManager: runs statements (plain DuckDB SQL and Flink's materialized-table DDL), keeps
- * every table's lifecycle and every refresh as events, and refreshes tables when their workflows fire.
+ * The MaterializedTableManager, Flink's face of materialized tables: runs statements (statements.ts), submits
+ * refreshes (refresh-submission.ts) that the refresher runs, answers table queries (table-queries.ts), keeps
+ * every table's lifecycle (lifecycle.ts) and every refresh as events, and refreshes tables when their workflows fire.
  * Call `start()` before use (it loads the log and recovers refreshes a crash left unfinished).
  */
 export class MaterializedTableManager {
@@ -58,15 +38,15 @@ export class MaterializedTableManager {
   private readonly scheduler: RefreshScheduler;
   private readonly clock: Clock;
   private readonly defaults: IdentifierDefaults;
-  private readonly retry: RetryPolicy;
   private readonly autoSuspendAfter: number;
-  private readonly overlapDefault: OverlapPolicy;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly views = new RefreshViews();
   private readonly log: OperationLog;
   private readonly registry: TableRegistry;
   private readonly refresher: Refresher;
   private readonly lifecycle: TableLifecycle;
+  private readonly queries: TableQueries;
+  private readonly submission: RefreshSubmission;
   private ready?: Promise<void>;
 
   constructor(options: ManagerOptions) {
@@ -76,9 +56,7 @@ export class MaterializedTableManager {
     this.clock = options.clock ?? systemClock;
     this.timeZone = options.timeZone;
     this.defaults = { catalog: options.defaults?.catalog ?? DEFAULT_CATALOG, database: options.defaults?.database ?? DEFAULT_DATABASE };
-    this.retry = checkRetryPolicy({ ...DEFAULT_RETRY, ...options.retry });
     this.autoSuspendAfter = options.autoSuspendAfterFailures ?? 5;
-    this.overlapDefault = checkPolicy(options.overlapPolicy ?? 'buffer-all', 'overlapPolicy');
     this.onError = options.onError ?? ((error, context) => console.error(`[freshet refresh] ${context}:`, error));
     this.log = new OperationLog(this.store, this.clock, (event) => this.views.applyOperation(event));
     this.registry = new TableRegistry(this.store, this.clock, (event) => this.views.applyTable(event));
@@ -86,7 +64,7 @@ export class MaterializedTableManager {
       log: this.log,
       warehouse: this.warehouse,
       clock: this.clock,
-      retry: this.retry,
+      retry: checkRetryPolicy({ ...DEFAULT_RETRY, ...options.retry }),
       tableOf: (id) => this.registry.get(id),
       onTerminal: (state) => this.afterTerminal(state),
       onError: this.onError,
@@ -98,6 +76,10 @@ export class MaterializedTableManager {
       timeZone: this.timeZone,
       cancelRefreshes: (id, ctx) => this.refresher.cancelAll(id, `the materialized table ${id} was dropped`, ctx),
     });
+    const overlapDefault = checkPolicy(options.overlapPolicy ?? 'buffer-all', 'overlapPolicy');
+    const policyOf = (table: Parameters<RefreshSubmission['policyOf']>[0]) => this.submission.policyOf(table);
+    this.queries = new TableQueries({ registry: this.registry, log: this.log, views: this.views, refresher: this.refresher, warehouse: this.warehouse, scheduler: this.scheduler, defaults: this.defaults, policyOf });
+    this.submission = new RefreshSubmission({ refresher: this.refresher, registry: this.registry, queries: this.queries, clock: this.clock, overlapDefault });
   }
 
   /** Loads tables and operations from the log and recovers unfinished refreshes. Idempotent. */
@@ -136,41 +118,12 @@ export class MaterializedTableManager {
   async executeStatement(sql: string, ctx: StatementContext = {}): Promise<StatementResult> {
     await this.start();
     const stmt = parseStatement(sql, this.defaults);
-    const c = this.context(ctx);
-    switch (stmt.kind) {
-      case 'sql': {
-        const r = await this.warehouse.execute(stmt.sql);
-        return { kind: 'query', columns: r.columns, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
-      }
-      case 'create': {
-        const id = asSerializableString(stmt.identifier);
-        const { created } = await this.lifecycle.create(stmt, sql, c);
-        return { kind: 'ddl', table: id, message: created ? `Materialized table ${id} created; refresh workflow scheduled (${stmt.cronExpression}, ${this.timeZone}).` : `Materialized table ${id} already exists; nothing was done.` };
-      }
-      case 'suspend': {
-        const id = asSerializableString(stmt.identifier);
-        await this.lifecycle.suspend(id, c);
-        return { kind: 'ddl', table: id, message: `Materialized table ${id} suspended.` };
-      }
-      case 'resume': {
-        const id = asSerializableString(stmt.identifier);
-        await this.lifecycle.resume(id, { ...stmt.options }, c);
-        return { kind: 'ddl', table: id, message: `Materialized table ${id} resumed.` };
-      }
-      case 'refresh': {
-        const handle = await this.refreshMaterializedTable(stmt.identifier, false, null, {}, { ...stmt.partition }, {}, ctx);
-        return { kind: 'operation', table: asSerializableString(stmt.identifier), operationHandle: handle };
-      }
-      case 'drop': {
-        const id = asSerializableString(stmt.identifier);
-        const { dropped } = await this.lifecycle.drop(stmt.identifier, stmt.ifExists, c);
-        return { kind: 'ddl', table: id, message: dropped ? `Materialized table ${id} dropped.` : `Materialized table ${id} does not exist; nothing was done.` };
-      }
-      default: {
-        const never: never = stmt;
-        throw new Error(`Unknown statement ${JSON.stringify(never)}`);
-      }
-    }
+    return dispatchStatement(stmt, sql, this.context(ctx), {
+      warehouse: this.warehouse,
+      lifecycle: this.lifecycle,
+      timeZone: this.timeZone,
+      refresh: (s) => this.refreshMaterializedTable(s.identifier, false, null, {}, { ...s.partition }, {}, ctx),
+    });
   }
 
   /**
@@ -187,27 +140,24 @@ export class MaterializedTableManager {
     executionConfig: Record<string, string> = {},
     ctx: StatementContext = {},
   ): Promise<OperationHandle> {
-    const r = await this.submitRefresh(identifier, isPeriodic, scheduleTime, dynamicOptions, staticPartitions, executionConfig, ctx, null, false);
+    const ask: RefreshAsk = { identifier, isPeriodic, scheduleTime, dynamicOptions, staticPartitions, executionConfig, workflowId: null, manual: false };
+    const r = await this.submit(ask, this.context(ctx));
     if (r.operationHandle === undefined) throw new Error(`The refresh was not submitted (${r.disposition}).`);
     return r.operationHandle;
   }
 
   async getRefreshStatus(identifier: string | ObjectIdentifier): Promise<RefreshStatus> {
-    const table = await this.requireTable(identifier);
-    const status = this.views.status(table.definition.identifier);
-    const running = status.running[0];
-    return { ...status, progress: running ? this.refresher.progressOf(running.operationHandle) : null };
+    return this.queries.refreshStatus(await this.requireTable(identifier));
   }
 
   async getRefreshHistory(identifier: string | ObjectIdentifier): Promise<RefreshHistoryEntry[]> {
-    const table = await this.requireTable(identifier);
-    return this.views.history(table.definition.identifier);
+    return this.queries.refreshHistory(await this.requireTable(identifier));
   }
 
   /** Interrupts the running DuckDB statement (rolled back: the old rows stay) or drops the waiting refresh. */
   async cancelRefresh(identifier: string | ObjectIdentifier, operationHandle: OperationHandle, ctx: StatementContext = {}): Promise<OperationSummary> {
     const table = await this.requireTable(identifier);
-    const op = this.requireOperation(operationHandle);
+    const op = this.queries.requireOperation(operationHandle);
     if (op.table !== table.definition.identifier) {
       throw new FlinkValidationError(`Operation ${operationHandle} does not belong to materialized table ${table.definition.identifier}.`);
     }
@@ -220,7 +170,7 @@ export class MaterializedTableManager {
   /** Flink's closeOperation: a finished operation becomes CLOSED; a running one is cancelled first. */
   async closeOperation(operationHandle: OperationHandle, ctx: StatementContext = {}): Promise<OperationSummary> {
     await this.start();
-    const op = this.requireOperation(operationHandle);
+    const op = this.queries.requireOperation(operationHandle);
     const c = this.context(ctx);
     if (op.status === 'RUNNING' || op.status === 'PENDING' || op.status === 'INITIALIZED') await this.refresher.cancel(operationHandle, `closed by ${c.actor}`, c);
     const closed = await this.log.record(operationHandle, () => [{ type: 'RefreshClosed', data: { operationHandle, table: op.table, closedAt: this.clock.now() } }], c);
@@ -229,14 +179,14 @@ export class MaterializedTableManager {
 
   async getOperation(operationHandle: OperationHandle): Promise<OperationSummary & { table: string }> {
     await this.start();
-    const op = this.requireOperation(operationHandle);
+    const op = this.queries.requireOperation(operationHandle);
     return { table: op.table, ...summarize(op) };
   }
 
   /** Resolves when the operation ends (FINISHED, CANCELED, ERROR, TIMEOUT or CLOSED). */
   async waitForOperation(operationHandle: OperationHandle): Promise<OperationSummary> {
     await this.start();
-    this.requireOperation(operationHandle);
+    this.queries.requireOperation(operationHandle);
     return summarize(await this.refresher.whenSettled(operationHandle));
   }
 
@@ -247,71 +197,39 @@ export class MaterializedTableManager {
 
   async listTables(): Promise<TableInfo[]> {
     await this.start();
-    return this.registry
-      .list()
-      .sort((a, b) => a.definition.identifier.localeCompare(b.definition.identifier))
-      .map((t) => this.info(t));
+    return this.queries.list();
   }
 
   async getTable(identifier: string | ObjectIdentifier): Promise<TableInfo> {
-    return this.info(await this.requireTable(identifier));
+    return this.queries.info(await this.requireTable(identifier));
   }
 
   /** The engine's port: each fire is a periodic refresh at its nominal time; the disposition goes to the ledger. */
   asRefreshTrigger(): RefreshTrigger {
     return {
       fire: async (request) => {
-        const r = await this.submitRefresh(request.tableIdentifier, true, request.scheduleTimeText, request.dynamicOptions, {}, request.executionConfig, { actor: 'freshet-engine', correlationId: `${request.workflowId}@${request.scheduleTime}` }, request.workflowId, request.manual);
+        const ask: RefreshAsk = {
+          identifier: request.tableIdentifier,
+          isPeriodic: true,
+          scheduleTime: request.scheduleTimeText,
+          dynamicOptions: request.dynamicOptions,
+          staticPartitions: {},
+          executionConfig: request.executionConfig,
+          workflowId: request.workflowId,
+          manual: request.manual,
+        };
+        const r = await this.submit(ask, this.context({ actor: 'freshet-engine', correlationId: `${request.workflowId}@${request.scheduleTime}` }));
         return { disposition: r.disposition, ...(r.operationHandle !== undefined ? { operationHandle: r.operationHandle } : {}) };
       },
     };
   }
 
-  private async submitRefresh(
-    identifier: string | ObjectIdentifier,
-    isPeriodic: boolean,
-    scheduleTime: string | null,
-    dynamicOptions: Record<string, string>,
-    staticPartitions: Record<string, string>,
-    executionConfig: Record<string, string>,
-    ctx: StatementContext,
-    workflowId: string | null,
-    manual: boolean,
-  ) {
-    const table = await this.requireTable(identifier);
-    const d = table.definition;
-    const objectId = { catalog: d.catalog, database: d.database, table: d.table };
-    for (const [key, value] of Object.entries(staticPartitions ?? {})) {
-      if (typeof value !== 'string') throw new FlinkValidationError(msg.nonStringPartitionValue(key));
-    }
-    const partitions = isPeriodic
-      ? getPeriodRefreshPartition(scheduleTime, d.freshness, objectId, d.options, d.timeZone)
-      : { ...staticPartitions };
-    validatePartitionSpec(partitions, { columns: d.columns, partitionKeys: d.partitionKeys });
-    const { threads, timeoutMs } = resourcesOf(executionConfig ?? {});
-    const c = this.context(ctx);
-    const result = await this.refresher.submit(
-      {
-        table,
-        kind: isPeriodic ? 'periodic' : 'one-time',
-        scheduleTime: isPeriodic ? scheduleTime : null,
-        partitions,
-        dynamicOptions: { ...dynamicOptions },
-        executionConfig: { ...executionConfig },
-        threads,
-        timeoutMs,
-        workflowId,
-        manual,
-        policy: this.policyOf(table),
-      },
-      c,
-    );
-    if (result.disposition === 'skipped-overlap') {
-      await this.registry.append(d.identifier, [{ type: 'RefreshFireSkipped', data: { identifier: d.identifier, scheduleTime, policy: this.policyOf(table), skippedAt: this.clock.now() } }], c);
-    }
-    return result;
+  private async submit(ask: RefreshAsk, ctx: CommandContext) {
+    await this.start();
+    return this.submission.submit(ask, ctx);
   }
 
+  /** A scheduled refresh that failed for good: after too many in a row the table suspends itself. */
   private afterTerminal(state: OperationState): void {
     if (state.kind !== 'periodic' || (state.status !== 'ERROR' && state.status !== 'TIMEOUT') || this.autoSuspendAfter <= 0) return;
     const failures = this.views.consecutiveFailures(state.table);
@@ -323,45 +241,12 @@ export class MaterializedTableManager {
       .catch((error: unknown) => this.onError(error, `auto-suspend ${state.table}`));
   }
 
-  private policyOf(table: TableState): OverlapPolicy {
-    const configured = table.definition.options[OVERLAP_OPTION];
-    return configured === undefined ? this.overlapDefault : checkPolicy(configured, `table option '${OVERLAP_OPTION}'`);
-  }
-
-  private info(t: TableState): TableInfo {
-    const id = t.definition.identifier;
-    const status = this.views.status(id);
-    const running = status.running[0];
-    return {
-      definition: t.definition,
-      status: t.status === 'GONE' ? 'ACTIVATED' : t.status,
-      refreshHandlerDescription: t.refreshHandlerDescription,
-      overlapPolicy: this.policyOf(t),
-      suspendedBy: t.suspendedBy,
-      suspendReason: t.suspendReason,
-      workflow: t.workflowId ? (this.scheduler.projection.get(t.workflowId) ?? null) : null,
-      refresh: { ...status, progress: running ? this.refresher.progressOf(running.operationHandle) : null },
-    };
-  }
-
-  private async requireTable(identifier: string | ObjectIdentifier): Promise<TableState> {
+  private async requireTable(identifier: string | ObjectIdentifier) {
     await this.start();
-    const objectId = typeof identifier === 'string' ? parseIdentifier(identifier, this.defaults) : identifier;
-    const id = asSerializableString(objectId);
-    const table = this.registry.get(id);
-    if (table) return table;
-    if (await this.warehouse.tableExists(objectId)) throw new FlinkValidationError(msg.notMaterialized(id));
-    throw new FlinkValidationError(msg.notFound(id, this.defaults.catalog));
+    return this.queries.requireTable(identifier);
   }
 
-  private requireOperation(handle: OperationHandle): OperationState {
-    const op = this.log.get(handle);
-    if (!op) throw new FlinkValidationError(`Can not find the submitted operation in the OperationManager with the ${handle}.`);
-    return op;
-  }
-
-  private context(ctx: StatementContext): TableContext {
+  private context(ctx: StatementContext): CommandContext {
     return { actor: ctx.actor ?? 'anonymous', correlationId: ctx.correlationId ?? randomUUID(), ...(ctx.reason ? { reason: ctx.reason } : {}) };
   }
 }
-

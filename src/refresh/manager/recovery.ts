@@ -1,7 +1,8 @@
 import { type ObjectIdentifier, parseIdentifier } from '../flink/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { DEFAULT_GROUP, DeleteRefreshWorkflow, EmbeddedRefreshHandler, JOB_NAME_PREFIX, WorkflowException } from '../../workflow-scheduler/index.ts';
-import type { TableContext, TableRegistry } from './table-registry.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { CommandContext } from '../../events/index.ts';
 import type { TableState } from './table-events.ts';
 import type { RefreshScheduler } from './types.ts';
 
@@ -9,10 +10,10 @@ export interface RecoveryDeps {
   registry: TableRegistry;
   warehouse: WarehouseExecutor;
   scheduler: RefreshScheduler;
-  cancelRefreshes: (identifier: string, ctx: TableContext) => Promise<void>;
+  cancelRefreshes: (identifier: string, ctx: CommandContext) => Promise<void>;
 }
 
-const RECOVERY: TableContext = { actor: 'freshet-recovery', correlationId: 'freshet-recovery', reason: 'freshet restarted in the middle of this command' };
+const RECOVERY: CommandContext = { actor: 'freshet-recovery', correlationId: 'freshet-recovery', reason: 'freshet restarted in the middle of this command' };
 const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.database, table: id.table });
 
 /**

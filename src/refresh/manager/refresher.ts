@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { firstValueFrom, fromEvent, takeUntil } from 'rxjs';
 import type { Clock } from '../../clock/index.ts';
-import { timerAt } from '../../scheduling/index.ts';
-import { FlinkExecutionError } from '../flink/index.ts';
+import type { CommandContext } from '../../events/index.ts';
+import type { FireDisposition } from '../../workflows/index.ts';
 import {
   isTerminalStatus,
   type OperationEvent,
   type OperationHandle,
   type OperationLog,
   type OperationState,
-  type RecordContext,
   type RefreshSubmittedData,
   type RetryPolicy,
-  retryDelayMs,
 } from '../operations/index.ts';
-import { RefreshCancelledError, RefreshTimeoutError, type RefreshPhase, type WarehouseExecutor } from '../warehouse/index.ts';
-import { admit, type Lane } from './lanes.ts';
+import type { WarehouseExecutor } from '../warehouse/index.ts';
+import { admit, type Lane } from './overlap.ts';
+import { recoverOperations } from './recover-operations.ts';
+import { type AttemptOutcome, type AttemptTarget, attemptRefresh } from './refresh-attempt.ts';
+import { type RunCursor, runAttempts } from './retry-loop.ts';
 import type { TableState } from './table-events.ts';
 import type { OverlapPolicy } from './types.ts';
 
@@ -27,7 +27,7 @@ export type SubmitRequest = Pick<
 
 export interface SubmitResult {
   operationHandle?: OperationHandle;
-  disposition: 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other';
+  disposition: FireDisposition;
 }
 
 interface Running {
@@ -35,22 +35,15 @@ interface Running {
   cancelReason?: string;
 }
 
-/** What one attempt needs to know about its operation. */
-type AttemptTarget = Pick<OperationState, 'operationHandle' | 'table' | 'partitions' | 'threads' | 'timeoutMs'>;
-type AttemptOutcome = { kind: 'finished'; rowsWritten: number; rowsDeleted: number } | { kind: 'failed' | 'timeout'; message: string };
-
 interface EarlyAttempt {
   controller: AbortController;
   outcome: Promise<AttemptOutcome>;
 }
 
-const PHASE_PROGRESS: Record<RefreshPhase, number> = { begin: 0.1, delete: 0.3, insert: 0.5, commit: 0.9 };
-const SYSTEM: RecordContext = { actor: 'freshet-refresh', correlationId: 'freshet-refresh' };
-
 /**
  * Runs refresh operations: one lane per table (one refresh at a time, so no partition is ever written twice at
- * once), the overlap policy at the lane's door, retries with backoff for scheduled refreshes, real cancellation,
- * and recovery of what a crash left unfinished.
+ * once), the overlap policy at the lane's door, and real cancellation. An operation's attempts and retries run in
+ * retry-loop.ts, one attempt in refresh-attempt.ts; what a crash left unfinished is settled by recover-operations.ts.
  */
 export class Refresher {
   private readonly lanes = new Map<string, Lane>();
@@ -78,7 +71,7 @@ export class Refresher {
   }
 
   /** Admits a request through the table's overlap policy and records it; resolves once it is durably submitted. */
-  async submit(req: SubmitRequest, ctx: RecordContext): Promise<SubmitResult> {
+  async submit(req: SubmitRequest, ctx: CommandContext): Promise<SubmitResult> {
     const id = req.table.definition.identifier;
     const lane = this.lane(id);
     const decision = admit(lane, req.policy, req.kind);
@@ -132,7 +125,7 @@ export class Refresher {
   }
 
   /** Cancels a queued, waiting or running operation. A running DuckDB statement is interrupted and rolled back. */
-  async cancel(handle: OperationHandle, reason: string, ctx: RecordContext): Promise<OperationState> {
+  async cancel(handle: OperationHandle, reason: string, ctx: CommandContext): Promise<OperationState> {
     const live = this.running.get(handle);
     if (live) {
       live.cancelReason ??= reason;
@@ -175,41 +168,16 @@ export class Refresher {
   }
 
   /** Cancels every operation of a table (DROP). */
-  async cancelAll(table: string, reason: string, ctx: RecordContext): Promise<void> {
+  async cancelAll(table: string, reason: string, ctx: CommandContext): Promise<void> {
     const lane = this.lanes.get(table);
     if (!lane) return;
     const handles = [...lane.queue, ...(lane.running ? [lane.running] : [])];
     await Promise.all(handles.map((h) => this.cancel(h, reason, ctx).catch(() => undefined)));
   }
 
-  /**
-   * After a restart: operations that never started wait again in order; an attempt that was running when the
-   * process died counts as failed — retried if it was scheduled and has attempts left, else ERROR. Nothing stays
-   * RUNNING with no one running it.
-   */
+  /** After a restart: settles what a crash left running (see recover-operations.ts) and queues the rest again. */
   async recover(states: OperationState[]): Promise<void> {
-    const open = states.filter((s) => !isTerminalStatus(s.status)).sort((a, b) => a.submittedAt - b.submittedAt);
-    for (const s of open) {
-      const handle = s.operationHandle;
-      if (!this.deps.tableOf(s.table)) {
-        await this.deps.log.record(handle, () => [fail(s, 'The materialized table no longer exists; the refresh was abandoned.', this.deps.clock.now())], SYSTEM);
-        continue;
-      }
-      if (s.status === 'RUNNING' && s.nextAttemptAt === null) {
-        const message = `The refresh attempt ${s.attempt} was interrupted because freshet stopped while it ran; the table keeps its previous rows.`;
-        const now = this.deps.clock.now();
-        const retry = s.attempt < s.maxAttempts;
-        const event: OperationEvent = retry
-          ? { type: 'RefreshAttemptFailed', data: { operationHandle: handle, table: s.table, attempt: s.attempt, error: message, failedAt: now, retryAt: now + retryDelayMs(s.attempt, this.deps.retry) } }
-          : fail(s, message, now);
-        const after = await this.deps.log.record(handle, () => [event], SYSTEM);
-        if (!retry) {
-          this.deps.onTerminal(after);
-          continue;
-        }
-      }
-      this.lane(s.table).queue.push(handle);
-    }
+    for (const s of await recoverOperations(states, this.deps)) this.lane(s.table).queue.push(s.operationHandle);
     for (const table of this.lanes.keys()) this.pump(table);
   }
 
@@ -258,45 +226,20 @@ export class Refresher {
 
   private async run(handle: OperationHandle, startRecorded: boolean, early?: EarlyAttempt): Promise<void> {
     const live: Running = this.running.get(handle) ?? { controller: early?.controller ?? new AbortController() };
-    const controller = live.controller;
     this.running.set(handle, live);
-    let state = this.deps.log.get(handle) as OperationState;
+    const cursor: RunCursor = { state: this.deps.log.get(handle) as OperationState, early: early?.outcome };
     try {
-      let recorded = startRecorded;
-      for (;;) {
-        if (state.nextAttemptAt !== null && !(await this.sleepUntil(state.nextAttemptAt, controller.signal))) break;
-        if (controller.signal.aborted) break;
-        const attempt = recorded ? state.attempt : state.attempt + 1;
-        if (!recorded) {
-          state = await this.deps.log.record(handle, () => [{ type: 'RefreshAttemptStarted', data: { operationHandle: handle, table: state.table, attempt, startedAt: this.deps.clock.now() } }], SYSTEM);
-        }
-        recorded = false;
-        const outcome = await (early?.outcome ?? this.attempt(state, controller.signal));
-        early = undefined;
-        if (outcome.kind === 'finished') {
-          state = await this.deps.log.record(handle, () => [{ type: 'RefreshFinished', data: { operationHandle: handle, table: state.table, attempt, rowsWritten: outcome.rowsWritten, rowsDeleted: outcome.rowsDeleted, finishedAt: this.deps.clock.now() } }], SYSTEM);
-          break;
-        }
-        if (controller.signal.aborted) break;
-        const now = this.deps.clock.now();
-        if (attempt < state.maxAttempts && !this.stopping) {
-          const retryAt = now + retryDelayMs(attempt, this.deps.retry);
-          state = await this.deps.log.record(handle, () => [{ type: 'RefreshAttemptFailed', data: { operationHandle: handle, table: state.table, attempt, error: outcome.message, failedAt: now, retryAt } }], SYSTEM);
-          continue;
-        }
-        const data = { operationHandle: handle, table: state.table, attempt, error: outcome.message, failedAt: now };
-        state = await this.deps.log.record(handle, () => [outcome.kind === 'timeout' ? { type: 'RefreshTimedOut', data } : { type: 'RefreshFailed', data }], SYSTEM);
-        break;
-      }
-      if (controller.signal.aborted && !isTerminalStatus(state.status) && live.cancelReason !== undefined) {
-        const reason = live.cancelReason;
-        state = await this.deps.log.record(handle, () => [{ type: 'RefreshCanceled', data: { operationHandle: handle, table: state.table, reason, canceledAt: this.deps.clock.now() } }], SYSTEM);
-      }
+      await runAttempts(handle, cursor, live.controller.signal, () => live.cancelReason, startRecorded, {
+        ...this.deps,
+        stopping: () => this.stopping,
+        attempt: (state, signal) => this.attempt(state, signal),
+      });
     } catch (error) {
       this.deps.onError(error, `refresh operation ${handle}`);
     } finally {
       // Cancelled before its early attempt was consumed: let it roll back before the lane moves on.
-      if (early) await early.outcome;
+      if (cursor.early) await cursor.early;
+      const { state } = cursor;
       this.running.delete(handle);
       this.progress.delete(handle);
       const lane = this.lanes.get(state.table);
@@ -306,34 +249,8 @@ export class Refresher {
     }
   }
 
-  private async attempt(state: AttemptTarget, signal: AbortSignal): Promise<AttemptOutcome> {
-    const table = this.deps.tableOf(state.table);
-    if (!table) return { kind: 'failed', message: wrap(state.table, new Error('The materialized table no longer exists.')) };
-    const d = table.definition;
-    this.progress.set(state.operationHandle, 0);
-    // Never hand the warehouse an already-aborted signal: its refresh() would leak the table lock it queued for.
-    if (signal.aborted) return { kind: 'failed', message: 'The refresh was cancelled before it started.' };
-    try {
-      const result = await this.deps.warehouse.refresh({
-        table: { catalog: d.catalog, database: d.database, table: d.table },
-        query: d.query,
-        partitions: state.partitions,
-        signal,
-        ...(state.timeoutMs !== null ? { timeoutMs: state.timeoutMs } : {}),
-        onPhase: (phase) => this.progress.set(state.operationHandle, PHASE_PROGRESS[phase]),
-      });
-      return { kind: 'finished', rowsWritten: result.rowsWritten, rowsDeleted: result.rowsDeleted };
-    } catch (error) {
-      if (error instanceof RefreshCancelledError && signal.aborted) return { kind: 'failed', message: error.message };
-      return { kind: error instanceof RefreshTimeoutError ? 'timeout' : 'failed', message: wrap(state.table, error) };
-    }
-  }
-
-  /** Waits on the injected clock; false when aborted first. */
-  private async sleepUntil(dueMs: number, signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return false;
-    const fired = await firstValueFrom(timerAt(dueMs, this.deps.clock).pipe(takeUntil(fromEvent(signal, 'abort'))), { defaultValue: null });
-    return fired !== null;
+  private attempt(target: AttemptTarget, signal: AbortSignal): Promise<AttemptOutcome> {
+    return attemptRefresh(this.deps.warehouse, this.deps.tableOf(target.table), target, signal, (p) => this.progress.set(target.operationHandle, p));
   }
 
   private notify(state: OperationState): void {
@@ -342,14 +259,4 @@ export class Refresher {
     for (const w of waiters ?? []) w(state);
     this.deps.onTerminal(state);
   }
-}
-
-/** Flink's wrapper message, with the cause underneath as Flink's operation error shows it. */
-function wrap(table: string, error: unknown): string {
-  const cause = error instanceof Error ? error.message : String(error);
-  return `${new FlinkExecutionError(`Refreshing the materialized table ${table} occur exception.`).message}\nCaused by: ${cause}`;
-}
-
-function fail(s: OperationState, message: string, now: number): OperationEvent {
-  return { type: 'RefreshFailed', data: { operationHandle: s.operationHandle, table: s.table, attempt: s.attempt, error: message, failedAt: now } };
 }

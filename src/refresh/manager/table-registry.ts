@@ -1,12 +1,6 @@
 import type { Clock } from '../../clock/index.ts';
-import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
+import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
-
-export interface TableContext {
-  actor: string;
-  reason?: string;
-  correlationId: string;
-}
 
 /**
  * The write side of table lifecycles. Work on one table is chained, so a CREATE and a DROP of the same name
@@ -14,7 +8,7 @@ export interface TableContext {
  */
 export class TableRegistry {
   private readonly states = new Map<string, TableState>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly serial = new SerialPerKey();
 
   constructor(
     private readonly store: EventStore,
@@ -43,17 +37,11 @@ export class TableRegistry {
 
   /** Runs `work` after every earlier piece of work on the same table has settled. */
   exclusive<T>(identifier: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(identifier) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(work);
-    this.chains.set(identifier, run);
-    void run.finally(() => {
-      if (this.chains.get(identifier) === run) this.chains.delete(identifier);
-    }).catch(() => undefined);
-    return run;
+    return this.serial.run(identifier, work);
   }
 
   /** Appends at the version last seen for this table (any prior incarnation included). */
-  async append(identifier: string, events: TableEvent[], ctx: TableContext): Promise<TableState | undefined> {
+  async append(identifier: string, events: TableEvent[], ctx: CommandContext): Promise<TableState | undefined> {
     const before = this.states.get(identifier);
     const metadata = eventMetadata(ctx, this.clock.now());
     const result = await this.store.appendToStream(

@@ -1,9 +1,8 @@
 import type { RecordedEvent } from '../../events/index.ts';
+import type { FireDisposition } from '../../workflows/index.ts';
 
 export type OperationHandle = string;
 export type RefreshKind = 'periodic' | 'one-time';
-/** What the table's overlap policy did with the request when it arrived. */
-export type Disposition = 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other';
 
 export const OPERATION_STREAM_PREFIX = 'operation-';
 export const operationStreamName = (handle: OperationHandle): string => `${OPERATION_STREAM_PREFIX}${handle}`;
@@ -21,7 +20,8 @@ export interface RefreshSubmittedData {
   threads: number | null;
   timeoutMs: number | null;
   maxAttempts: number;
-  disposition: Disposition;
+  /** What the table's overlap policy did with the request when it arrived (the fire's ledger records it too). */
+  disposition: FireDisposition;
   /** Set when the request came from a workflow fire. */
   workflowId: string | null;
   manual: boolean;

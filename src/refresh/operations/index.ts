@@ -1,5 +1,5 @@
 /**
- * Refresh operations: Flink's operation lifecycle (the machine lives in src/machines/operation), recorded as
+ * Refresh operations: Flink's operation lifecycle (an XState machine: machine.ts, status.ts), recorded as
  * events in one stream per operation (`operation-<handle>`), plus what an execution config means for DuckDB and
  * the retry backoff.
  */
@@ -8,7 +8,6 @@ export {
   OPERATION_STREAM_PREFIX,
   asOperationEvent,
   operationStreamName,
-  type Disposition,
   type OperationEvent,
   type OperationEventType,
   type OperationHandle,
@@ -16,12 +15,8 @@ export {
   type RefreshSubmittedData,
 } from './events.ts';
 export { evolveOperation, type OperationState } from './state.ts';
-export { OperationLog, type RecordContext } from './operation-log.ts';
+export { OperationLog } from './operation-log.ts';
 export { PARALLELISM_OPTIONS, TIMEOUT_OPTION, resourcesOf, type RefreshResources } from './execution-config.ts';
 export { DEFAULT_RETRY, checkRetryPolicy, retryDelayMs, type RetryPolicy } from './backoff.ts';
-export {
-  IllegalOperationTransitionError,
-  OPERATION_STATUSES,
-  isTerminalStatus,
-  type OperationStatus,
-} from '../../machines/operation/index.ts';
+export { OPERATION_STATUSES, isTerminalStatus, IllegalOperationTransitionError, type OperationStatus } from './status.ts';
+export { operationMachine, canApply, nextOperationStatus, type OperationMachine, type OperationMachineEvent } from './machine.ts';

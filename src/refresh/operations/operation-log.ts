@@ -1,13 +1,7 @@
-import { eventMetadata, type EventStore, type RecordedEvent } from '../../events/index.ts';
+import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import type { Clock } from '../../clock/index.ts';
 import { asOperationEvent, type OperationEvent, type OperationHandle, operationStreamName } from './events.ts';
 import { evolveOperation, type OperationState } from './state.ts';
-
-export interface RecordContext {
-  actor: string;
-  reason?: string;
-  correlationId: string;
-}
 
 const SCHEMA_VERSION = 1;
 
@@ -19,7 +13,7 @@ const SCHEMA_VERSION = 1;
  */
 export class OperationLog {
   private readonly states = new Map<OperationHandle, OperationState>();
-  private readonly chains = new Map<OperationHandle, Promise<unknown>>();
+  private readonly serial = new SerialPerKey();
 
   constructor(
     private readonly store: EventStore,
@@ -48,17 +42,11 @@ export class OperationLog {
    * Appends `build(state)` (computed once the previous record of this operation has settled) and returns the new
    * state. `build` returning [] records nothing.
    */
-  record(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: RecordContext): Promise<OperationState> {
-    const previous = this.chains.get(handle) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.append(handle, build(this.states.get(handle)), ctx));
-    this.chains.set(handle, run);
-    void run.finally(() => {
-      if (this.chains.get(handle) === run) this.chains.delete(handle);
-    }).catch(() => undefined);
-    return run;
+  record(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: CommandContext): Promise<OperationState> {
+    return this.serial.run(handle, () => this.append(handle, build(this.states.get(handle)), ctx));
   }
 
-  private async append(handle: OperationHandle, events: OperationEvent[], ctx: RecordContext): Promise<OperationState> {
+  private async append(handle: OperationHandle, events: OperationEvent[], ctx: CommandContext): Promise<OperationState> {
     const before = this.states.get(handle);
     if (events.length === 0) {
       if (!before) throw new Error(`Operation ${handle} does not exist.`);

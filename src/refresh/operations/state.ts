@@ -1,4 +1,5 @@
-import { nextOperationStatus, type OperationMachineEvent, type OperationStatus } from '../../machines/operation/index.ts';
+import { nextOperationStatus, type OperationMachineEvent } from './machine.ts';
+import type { OperationStatus } from './status.ts';
 import type { OperationEvent, RefreshSubmittedData } from './events.ts';
 
 /** One operation as its events leave it. */

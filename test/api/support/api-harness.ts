@@ -29,7 +29,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export interface ApiHarnessOptions extends Omit<Partial<BuildServerOptions>, 'runtime' | 'tables'> {
+export interface ApiHarnessOptions extends Omit<Partial<BuildServerOptions>, 'runtime'> {
   /** Also wire a MaterializedTableManager over a real DuckDB warehouse in the temp dir. */
   withTables?: boolean;
   store?: string;

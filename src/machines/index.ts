@@ -1,2 +1,0 @@
-export * from './workflow/index.ts';
-export * from './operation/index.ts';

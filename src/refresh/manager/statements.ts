@@ -1,0 +1,55 @@
+import type { CommandContext } from '../../events/index.ts';
+import { asSerializableString, type Statement } from '../flink/index.ts';
+import type { OperationHandle } from '../operations/index.ts';
+import type { WarehouseExecutor } from '../warehouse/index.ts';
+import type { TableLifecycle } from './lifecycle.ts';
+import type { StatementResult } from './types.ts';
+
+export interface StatementDeps {
+  warehouse: WarehouseExecutor;
+  lifecycle: TableLifecycle;
+  timeZone: string;
+  /** ALTER … REFRESH: a one-time refresh of the statement's partitions. */
+  refresh: (stmt: Extract<Statement, { kind: 'refresh' }>) => Promise<OperationHandle>;
+}
+
+/** Runs one parsed statement: plain SQL on the warehouse, Flink's materialized-table DDL through the lifecycle. */
+export async function dispatchStatement(stmt: Statement, sql: string, ctx: CommandContext, deps: StatementDeps): Promise<StatementResult> {
+  switch (stmt.kind) {
+    case 'sql': {
+      const r = await deps.warehouse.execute(stmt.sql);
+      return { kind: 'query', columns: r.columns, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
+    }
+    case 'create': {
+      const id = asSerializableString(stmt.identifier);
+      const { created } = await deps.lifecycle.create(stmt, sql, ctx);
+      const message = created
+        ? `Materialized table ${id} created; refresh workflow scheduled (${stmt.cronExpression}, ${deps.timeZone}).`
+        : `Materialized table ${id} already exists; nothing was done.`;
+      return { kind: 'ddl', table: id, message };
+    }
+    case 'suspend': {
+      const id = asSerializableString(stmt.identifier);
+      await deps.lifecycle.suspend(id, ctx);
+      return { kind: 'ddl', table: id, message: `Materialized table ${id} suspended.` };
+    }
+    case 'resume': {
+      const id = asSerializableString(stmt.identifier);
+      await deps.lifecycle.resume(id, { ...stmt.options }, ctx);
+      return { kind: 'ddl', table: id, message: `Materialized table ${id} resumed.` };
+    }
+    case 'refresh': {
+      const handle = await deps.refresh(stmt);
+      return { kind: 'operation', table: asSerializableString(stmt.identifier), operationHandle: handle };
+    }
+    case 'drop': {
+      const id = asSerializableString(stmt.identifier);
+      const { dropped } = await deps.lifecycle.drop(stmt.identifier, stmt.ifExists, ctx);
+      return { kind: 'ddl', table: id, message: dropped ? `Materialized table ${id} dropped.` : `Materialized table ${id} does not exist; nothing was done.` };
+    }
+    default: {
+      const never: never = stmt;
+      throw new Error(`Unknown statement ${JSON.stringify(never)}`);
+    }
+  }
+}

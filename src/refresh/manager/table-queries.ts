@@ -1,0 +1,80 @@
+import {
+  asSerializableString,
+  FlinkValidationError,
+  type IdentifierDefaults,
+  type ObjectIdentifier,
+  parseIdentifier,
+} from '../flink/index.ts';
+import type { OperationHandle, OperationLog, OperationState } from '../operations/index.ts';
+import type { WarehouseExecutor } from '../warehouse/index.ts';
+import { msg } from './messages.ts';
+import type { RefreshHistoryEntry, RefreshViews } from './projection.ts';
+import type { Refresher } from './refresher.ts';
+import type { TableState } from './table-events.ts';
+import type { TableRegistry } from './table-registry.ts';
+import type { OverlapPolicy, RefreshScheduler, RefreshStatus, TableInfo } from './types.ts';
+
+export interface TableQueryDeps {
+  registry: TableRegistry;
+  log: OperationLog;
+  views: RefreshViews;
+  refresher: Refresher;
+  warehouse: WarehouseExecutor;
+  scheduler: RefreshScheduler;
+  defaults: IdentifierDefaults;
+  policyOf: (table: TableState) => OverlapPolicy;
+}
+
+/**
+ * The read side of materialized tables: a table or operation by name (with Flink's messages when there is none),
+ * and each table's refresh status and history as the refresh views and the workflow read model tell them.
+ */
+export class TableQueries {
+  constructor(private readonly deps: TableQueryDeps) {}
+
+  /** The live materialized table of that identifier; Flink's ValidationException when there is none. */
+  async requireTable(identifier: string | ObjectIdentifier): Promise<TableState> {
+    const objectId = typeof identifier === 'string' ? parseIdentifier(identifier, this.deps.defaults) : identifier;
+    const id = asSerializableString(objectId);
+    const table = this.deps.registry.get(id);
+    if (table) return table;
+    if (await this.deps.warehouse.tableExists(objectId)) throw new FlinkValidationError(msg.notMaterialized(id));
+    throw new FlinkValidationError(msg.notFound(id, this.deps.defaults.catalog), undefined, 'TABLE_NOT_FOUND');
+  }
+
+  requireOperation(handle: OperationHandle): OperationState {
+    const op = this.deps.log.get(handle);
+    if (!op) throw new FlinkValidationError(`Can not find the submitted operation in the OperationManager with the ${handle}.`, undefined, 'OPERATION_NOT_FOUND');
+    return op;
+  }
+
+  refreshStatus(table: TableState): RefreshStatus {
+    const status = this.deps.views.status(table.definition.identifier);
+    const running = status.running[0];
+    return { ...status, progress: running ? this.deps.refresher.progressOf(running.operationHandle) : null };
+  }
+
+  refreshHistory(table: TableState): RefreshHistoryEntry[] {
+    return this.deps.views.history(table.definition.identifier);
+  }
+
+  list(): TableInfo[] {
+    return this.deps.registry
+      .list()
+      .sort((a, b) => a.definition.identifier.localeCompare(b.definition.identifier))
+      .map((t) => this.info(t));
+  }
+
+  info(t: TableState): TableInfo {
+    return {
+      definition: t.definition,
+      status: t.status === 'GONE' ? 'ACTIVATED' : t.status,
+      refreshHandlerDescription: t.refreshHandlerDescription,
+      overlapPolicy: this.deps.policyOf(t),
+      suspendedBy: t.suspendedBy,
+      suspendReason: t.suspendReason,
+      workflow: t.workflowId ? (this.deps.scheduler.projection.get(t.workflowId) ?? null) : null,
+      refresh: this.refreshStatus(t),
+    };
+  }
+}

@@ -1,8 +1,0 @@
-export { WorkflowEngine, type EngineOptions } from './engine.ts';
-export type { FireInfo } from './live.ts';
-export type { CommandMeta, Handled } from './handle-command.ts';
-export { type RefreshRequest, type RefreshTrigger, type FireResult, noopTrigger } from './trigger.ts';
-export { timerAt, scheduleAt, MAX_WAIT_MS } from './timer-at.ts';
-export { TimerWheel } from './timer-wheel.ts';
-export { formatScheduleTime } from './format-time.ts';
-export { loadWorkflow } from './stream-state.ts';

@@ -1,2 +1,0 @@
-export * from './cron/index.ts';
-export * from './engine/index.ts';

@@ -1,0 +1,9 @@
+export * from './events.ts';
+export * from './commands.ts';
+export * from './state.ts';
+export * from './errors.ts';
+export { decide } from './decide.ts';
+export { planCatchUp, CATCH_UP_BATCH } from './misfire.ts';
+export { scheduleOf, type MemoCron } from './schedule.ts';
+export { workflowMachine, type WorkflowMachine, type WorkflowMachineEvent } from './machine.ts';
+export { workflowIdOf } from './identity.ts';

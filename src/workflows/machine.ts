@@ -1,0 +1,51 @@
+import { setup } from 'xstate';
+
+/** What the live actor hears: the status-changing facts of its stream, after they are durably appended. */
+export type WorkflowMachineEvent =
+  | { type: 'WorkflowSuspended' }
+  | { type: 'WorkflowResumed' }
+  | { type: 'WorkflowDeleted' }
+  /** The next nominal fire time moved (a claim, a new cron, a catch-up): re-arm the timer. */
+  | { type: 'Rearm' };
+
+export interface WorkflowMachineContext {
+  workflowId: string;
+}
+
+/**
+ * A workflow's lifecycle. The timer lives in `active` only — armed on entry, disarmed on exit — so a suspended or
+ * deleted workflow cannot fire by construction. The engine provides the two actions; the defaults do nothing, which
+ * keeps the machine usable as a pure model (`transition`) in tests.
+ */
+export const workflowMachine = setup({
+  types: {
+    context: {} as WorkflowMachineContext,
+    input: {} as WorkflowMachineContext,
+    events: {} as WorkflowMachineEvent,
+  },
+  actions: {
+    armTimer: (_: { context: WorkflowMachineContext }) => {},
+    disarmTimer: (_: { context: WorkflowMachineContext }) => {},
+  },
+}).createMachine({
+  id: 'workflow',
+  context: ({ input }) => ({ workflowId: input.workflowId }),
+  initial: 'active',
+  states: {
+    active: {
+      entry: 'armTimer',
+      exit: 'disarmTimer',
+      on: {
+        WorkflowSuspended: 'suspended',
+        WorkflowDeleted: 'deleted',
+        Rearm: { target: 'active', reenter: true },
+      },
+    },
+    suspended: {
+      on: { WorkflowResumed: 'active', WorkflowDeleted: 'deleted' },
+    },
+    deleted: { type: 'final' },
+  },
+});
+
+export type WorkflowMachine = typeof workflowMachine;
