@@ -19,6 +19,7 @@ import { tableRoutes } from './routes/tables.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
+import { buildValidator, schemaErrorFormatter } from './validation.ts';
 
 export interface BuildServerOptions {
   runtime: FreshetRuntime;
@@ -62,6 +63,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     return503OnClosing: true,
     // Errors fastify raises before routing (a malformed URL, a bad request id) get the same {"errors"} body.
     frameworkErrors: answerFrameworkError,
+    schemaController: { compilersFactory: { buildValidator } },
+    schemaErrorFormatter,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const streams = new SseStreams();
