@@ -113,6 +113,23 @@ CREATE TABLE recent_index (bucket INTEGER NOT NULL, stream_id INTEGER NOT NULL, 
 PRAGMA application_id = 1179800392;
 PRAGMA user_version = 2;`;
 
+describe('sqlite event store: gaps from before format 3', () => {
+  it('reads past gaps a migrated file already had, and still finds a new one after them', async () => {
+    const path = await storeWithCron();
+    // As if positions up to 4 came from an older format with a hole at 2, and numbering was consecutive from 5 on.
+    edit(path, 'DELETE FROM log WHERE position = 2');
+    edit(path, "UPDATE meta SET value = 5 WHERE key = 'consecutive_from'");
+    const store = createSqliteEventStore({ path, writer: 'inline' });
+    for (const n of [5, 6, 7]) await store.appendToStream('other-1', [ev('Next', { n })]);
+    await store.close();
+    const all = await readError(path, (s) => s.readAll().then((events) => { throw new Error(events.map((e) => e.position).join(',')); }));
+    expect(all.message).toBe('1,3,4,5,6,7');
+    edit(path, 'DELETE FROM log WHERE position = 6');
+    const error = await readError(path, (s) => s.readAll());
+    expect(error.message).toMatch(/is missing the event at position 6 \(the next one is 7/);
+  });
+});
+
 describe('sqlite event store: a format 2 file', () => {
   function format2Store(path: string): void {
     const db = new Sqlite(path);

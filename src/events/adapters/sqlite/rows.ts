@@ -55,6 +55,6 @@ export function checkContiguous(path: string, from: number, after: number, rows:
           `(the next one is ${row[0]}, stream ${row[1]}). It was left untouched; restore it from a backup.`,
       );
     }
-    expected += 1;
+    expected = row[0] + 1; // from the row itself: a gap older than `from` must not shift what follows
   }
 }
