@@ -23,7 +23,10 @@ export class ClaimPath {
     private readonly lead: ClaimLead,
   ) {}
 
-  /** (Re)arms the workflow's claim timer for its next nominal time (or to watch another engine's claim). */
+  /**
+   * (Re)arms the workflow's claim timer for its next nominal time (or to watch another engine's claim). Only the
+   * workflow's actor calls it (its armTimer action): everyone else asks the actor (LiveWorkflows.rearm).
+   */
   arm(id: string): void {
     const { workflows } = this;
     const live = workflows.get(id);
@@ -64,9 +67,9 @@ export class ClaimPath {
     for (const id of ids) {
       try {
         const live = workflows.get(id);
-        if (!live || live.state.status !== 'active') continue;
+        if (!live || !workflows.active(live)) continue;
         const plan = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
-        if (plan === 'early') this.arm(id);
+        if (plan === 'early') workflows.rearm(live);
         else if (plan === 'busy') {
           // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
           const held = this.hold.take(id) ?? [];
@@ -80,7 +83,7 @@ export class ClaimPath {
           if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
           const outcomes = events.length;
           const after = decideOnto(events, this.command(plan, now), state, id, metadata);
-          if (events.length === outcomes) this.arm(id); // nothing to claim: the outcomes alone, if any
+          if (events.length === outcomes) workflows.rearm(live); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
             // On a conflict: decided again on the fresh stream, outcomes and claim together as when busy.
             last = workflows.appendDecided(live, events, after, metadata, () => this.claimQueued(id, held ?? []));
@@ -108,10 +111,10 @@ export class ClaimPath {
     const { workflows } = this;
     const held = taken.concat(this.hold.take(id) ?? []);
     const live = workflows.get(id);
-    const plan = live && workflows.running && live.state.status === 'active' ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
+    const plan = live && workflows.running && workflows.active(live) ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
     if (plan === 'early') {
       for (const o of held) this.hold.add(o, true); // still for the next claim
-      return this.arm(id);
+      return workflows.rearm(live!);
     }
     if (plan === 'none') {
       for (const o of held) await workflows.run(id, id, (at) => recordFired(o, at), ENGINE_META);
@@ -121,7 +124,8 @@ export class ClaimPath {
     const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
     try {
       const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.command(plan, at)], ENGINE_META);
-      if (handled.events.length === 0) this.arm(id);
+      const after = workflows.get(id);
+      if (handled.events.length === 0 && after) workflows.rearm(after);
     } catch (error) {
       // The outcomes are facts whatever became of the claim: recorded on their own, not lost.
       for (const o of held) void workflows.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => workflows.report(err, `record fire ${id}`));

@@ -6,7 +6,8 @@ import { WORKFLOW_STREAM_PREFIX, type WorkflowState } from '../workflows/index.t
 import { ClaimLead } from './claim-lead.ts';
 import { ClaimPath } from './claim-path.ts';
 import { FirePath } from './fire-path.ts';
-import type { CommandMeta, Commands, Handled } from './handle-command.ts';
+import type { CommandRequest } from '../events/index.ts';
+import type { Commands, Handled } from './handle-command.ts';
 import { type EngineEvent, EngineLifecycle } from './lifecycle.ts';
 import { LiveWorkflows } from './live-workflows.ts';
 import { loadAllWorkflows } from './load-all.ts';
@@ -120,7 +121,7 @@ export class WorkflowEngine {
   }
 
   /** Runs a command through the handler, serialized with everything else this engine does to the workflow. */
-  execute(id: string, key: string, build: (now: number, engineId: string) => Commands, meta: CommandMeta): Promise<Handled> {
+  execute(id: string, key: string, build: (now: number, engineId: string) => Commands, meta: CommandRequest): Promise<Handled> {
     return this.workflows.execute(id, key, (now) => build(now, this.engineId), meta);
   }
 

@@ -1,6 +1,6 @@
 export { WorkflowEngine, type EngineOptions } from './engine.ts';
 export type { EngineEvent, FireInfo } from './lifecycle.ts';
-export type { CommandMeta, Handled } from './handle-command.ts';
+export type { Handled } from './handle-command.ts';
 export { type RefreshRequest, type RefreshTrigger, type FireResult, noopTrigger } from './trigger.ts';
 export { timerAt, scheduleAt, MAX_WAIT_MS } from './timer-at.ts';
 export { TimerWheel } from './timer-wheel.ts';
