@@ -54,6 +54,11 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
     this.queries = new WorkflowQueries(options.store, this.projection);
   }
 
+  /** The last log position the read side has applied: reads reflect every event up to it. */
+  get readPosition(): number {
+    return this.projection.position;
+  }
+
   async open(): Promise<void> {
     if (this.opened) return;
     this.opened = true;
