@@ -7,6 +7,11 @@ export interface Versioned<S> {
   version: number;
 }
 
+/** A cached state that carries its own version (undefined: the stream does not exist yet). */
+export function atOwnVersion<S extends { version: number }>(state: S | undefined): Versioned<S | undefined> {
+  return { state, version: state?.version ?? 0 };
+}
+
 export interface Decision<S, E> {
   store: EventStore;
   stream: string;

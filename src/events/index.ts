@@ -22,6 +22,6 @@ export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
 export { createPostgresEventStore, openPostgresEventStore, preparePostgresSchema, type PostgresEventStoreOptions } from './adapters/postgres/index.ts';
 export { eventMetadata, type CommandContext, type CommandRequest } from './metadata.ts';
-export { decideAndAppend, type Decision, type Appended, type Versioned } from './decide-append.ts';
+export { atOwnVersion, decideAndAppend, type Decision, type Appended, type Versioned } from './decide-append.ts';
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
 export { SerialPerKey } from './serial-per-key.ts';

@@ -30,6 +30,8 @@ import type { ManagerOptions, OperationSummary, RefreshScheduler, RefreshStatus,
  * refreshes (refresh-submission.ts) that the refresher runs, answers table queries (table-queries.ts), keeps
  * every table's lifecycle (lifecycle.ts) and every refresh as events, and refreshes tables when their workflows fire.
  * Call `start()` before use (it loads the log and recovers refreshes a crash left unfinished).
+ * A little over 250 lines on purpose: it is the one facade Flink's manager API maps to, and each method only
+ * delegates to the files above; cutting it in two would split that API across two classes.
  */
 export class MaterializedTableManager {
   readonly timeZone: string;

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
-import { type CommandContext, decideAndAppend, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
+import { atOwnVersion, type CommandContext, decideAndAppend, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
 
 /**
@@ -49,10 +49,7 @@ export class TableRegistry {
     const done = await decideAndAppend<TableState | undefined, TableEvent>({
       store: this.store,
       stream: tableStreamName(identifier),
-      read: () => {
-        const state = this.states.get(identifier);
-        return { state, version: state?.version ?? 0 };
-      },
+      read: () => atOwnVersion(this.states.get(identifier)),
       decide: () => events,
       envelopes: (decided, at) => {
         const metadata = eventMetadata(ctx, at);

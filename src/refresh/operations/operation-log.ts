@@ -1,4 +1,4 @@
-import { type CommandContext, decideAndAppend, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
+import { atOwnVersion, type CommandContext, decideAndAppend, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import type { Clock } from '../../clock/index.ts';
 import { asOperationEvent, type OperationEvent, type OperationHandle, operationStreamName } from './events.ts';
 import { evolveOperation, type OperationState } from './state.ts';
@@ -51,10 +51,7 @@ export class OperationLog {
     const done = await decideAndAppend<OperationState | undefined, OperationEvent>({
       store: this.store,
       stream: operationStreamName(handle),
-      read: () => {
-        const state = this.states.get(handle);
-        return { state, version: state?.version ?? 0 };
-      },
+      read: () => atOwnVersion(this.states.get(handle)),
       decide: (state) => {
         const events = build(state);
         if (events.length === 0 && !state) throw new Error(`Operation ${handle} does not exist.`);
