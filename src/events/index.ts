@@ -25,3 +25,4 @@ export { eventMetadata, type CommandContext, type CommandRequest } from './metad
 export { atOwnVersion, decideAndAppend, type Decision, type Appended, type Versioned } from './decide-append.ts';
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
 export { SerialPerKey } from './serial-per-key.ts';
+export { readPages, type ReadPagesOptions } from './read-pages.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../clock/index.ts';
-import type { CommandContext, EventStore } from '../../events/index.ts';
+import { type CommandContext, type EventStore, readPages } from '../../events/index.ts';
 import type { RefreshTrigger } from '../../engine/index.ts';
 import { DEFAULT_CATALOG, DEFAULT_DATABASE, FlinkValidationError, type IdentifierDefaults, type ObjectIdentifier, parseStatement } from '../flink/index.ts';
 import {
@@ -87,11 +87,13 @@ export class MaterializedTableManager {
   /** Loads tables and operations from the log and recovers unfinished refreshes. Idempotent. */
   start(): Promise<void> {
     this.ready ??= (async () => {
-      for (const recorded of await this.store.readAll({ filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
-        const tableEvent = this.registry.load(recorded);
-        if (tableEvent) this.views.applyTable(tableEvent);
-        const opEvent = this.log.load(recorded);
-        if (opEvent) this.views.applyOperation(opEvent);
+      for await (const page of readPages(this.store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
+        for (const recorded of page) {
+          const tableEvent = this.registry.load(recorded);
+          if (tableEvent) this.views.applyTable(tableEvent);
+          const opEvent = this.log.load(recorded);
+          if (opEvent) this.views.applyOperation(opEvent);
+        }
       }
       await this.refresher.recover(this.log.all());
     })();

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../events/index.ts';
+import { type EventStore, readPages } from '../../events/index.ts';
 import {
   asOperationEvent,
   evolveOperation,
@@ -162,12 +162,13 @@ const STATUS_OF: Record<OperationState['status'], RefreshStatus['status']> = {
 /** Folds the whole log into fresh views: what the live views must equal. */
 export async function rebuildRefreshViews(store: EventStore): Promise<RefreshViews> {
   const views = new RefreshViews();
-  const events = await store.readAll({ filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } });
-  for (const recorded of events) {
-    const table = asTableEvent(recorded);
-    if (table) views.applyTable(table);
-    const op = asOperationEvent(recorded);
-    if (op) views.applyOperation(op);
+  for await (const page of readPages(store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
+    for (const recorded of page) {
+      const table = asTableEvent(recorded);
+      if (table) views.applyTable(table);
+      const op = asOperationEvent(recorded);
+      if (op) views.applyOperation(op);
+    }
   }
   return views;
 }
