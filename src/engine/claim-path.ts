@@ -5,6 +5,8 @@ import type { LiveWorkflows } from './live-workflows.ts';
 import { ENGINE_META } from './own-append.ts';
 import { type FireOutcome, type OutcomeHold, recordFired } from './outcome-hold.ts';
 import { decideOnto, planClaim } from './plan-claim.ts';
+import { recallStaleClaims, settleOrphanedClaims, staleClaims } from './recover-claims.ts';
+import type { RefreshTrigger } from './trigger.ts';
 
 /**
  * Claiming fires before their time: a claim timer per active workflow, and the pass that claims every workflow
@@ -21,6 +23,8 @@ export class ClaimPath {
     private readonly hold: OutcomeHold,
     /** How long before its nominal time a fire is claimed (it grows while passes are slow). */
     private readonly lead: ClaimLead,
+    /** Asked what it recorded of fires a dead engine left without an outcome (see recover-claims.ts). */
+    private readonly trigger: RefreshTrigger,
   ) {}
 
   /**
@@ -68,7 +72,9 @@ export class ClaimPath {
       try {
         const live = workflows.get(id);
         if (!live || !workflows.active(live)) continue;
-        const plan = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
+        let plan: ReturnType<typeof planClaim> | 'busy' = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
+        // A dead engine's claims: the trigger is asked (asynchronously) what became of them before the catch-up.
+        if (plan === 'catch-up' && this.trigger.recall && staleClaims(live.state, now, workflows.misfireThresholdMs).length > 0) plan = 'busy';
         if (plan === 'early') workflows.rearm(live);
         else if (plan === 'busy') {
           // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
@@ -120,10 +126,14 @@ export class ClaimPath {
       for (const o of held) await workflows.run(id, id, (at) => recordFired(o, at), ENGINE_META);
       return;
     }
-    if (plan === 'catch-up') this.late(id, workflows.clock.now());
+    let recalled: WorkflowCommand[] = [];
+    if (plan === 'catch-up') {
+      this.late(id, workflows.clock.now());
+      recalled = await recallStaleClaims(this.trigger, id, live!.state, workflows.clock.now(), workflows.misfireThresholdMs);
+    }
     const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
     try {
-      const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.command(plan, at)], ENGINE_META);
+      const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), ...recalled, this.command(plan, at)], ENGINE_META);
       const after = workflows.get(id);
       if (handled.events.length === 0 && after) workflows.rearm(after);
     } catch (error) {
@@ -131,6 +141,28 @@ export class ClaimPath {
       for (const o of held) void workflows.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => workflows.report(err, `record fire ${id}`));
       throw error;
     }
+  }
+
+  /**
+   * A deleted workflow with claims still open (its engine died between claim and outcome; no actor watches it):
+   * once those claims are stale — their engine would have recorded them by then — each is settled from what the
+   * trigger recorded (settleOrphanedClaims), so every claim ends in an outcome.
+   */
+  watchOrphan(id: string, state: WorkflowState): void {
+    const { workflows } = this;
+    let due = 0;
+    for (const p of state.pending) due = Math.max(due, p.t + workflows.misfireThresholdMs + 1);
+    const settle = (): void => {
+      if (!workflows.running) return;
+      const work = async (): Promise<void> => {
+        const loaded = await workflows.load(id);
+        if (!loaded.state || loaded.state.status !== 'deleted') return; // it came back (created again): its actor watches
+        const commands = await settleOrphanedClaims(this.trigger, id, loaded.state, workflows.clock.now());
+        if (commands.length > 0) await workflows.run(id, id, () => commands, ENGINE_META);
+      };
+      workflows.enqueue(id, work).catch((err) => workflows.report(err, `settle claims ${id}`));
+    };
+    workflows.wheel.at(due, settle);
   }
 
   private late(workflowId: string, at: number): void {

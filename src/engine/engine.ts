@@ -76,8 +76,9 @@ export class WorkflowEngine {
       report: (error, context) => this.report(error, context),
     });
     const lead = new ClaimLead(options.claimLeadMs ?? 250);
-    this.fires = new FirePath(this.workflows, options.trigger ?? noopTrigger, OUTCOME_HOLD_MS, lead);
-    this.claims = new ClaimPath(this.workflows, this.fires.hold, lead);
+    const trigger = options.trigger ?? noopTrigger;
+    this.fires = new FirePath(this.workflows, trigger, OUTCOME_HOLD_MS, lead);
+    this.claims = new ClaimPath(this.workflows, this.fires.hold, lead, trigger);
     this.workflows.drive(this.claims, this.fires);
   }
 
@@ -89,7 +90,10 @@ export class WorkflowEngine {
     if (this.workflows.running) return;
     this.workflows.running = true;
     const { states, position } = await loadAllWorkflows(this.store);
-    for (const [id, vs] of states) if (vs.state && vs.state.status !== 'deleted') this.workflows.adopt(id, vs.state, vs.version);
+    for (const [id, { state, version }] of states) {
+      if (state && state.status !== 'deleted') this.workflows.adopt(id, state, version);
+      else if (state && state.pending.length > 0) this.claims.watchOrphan(id, state);
+    }
     this.subscription = this.store.subscribe({ after: position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
       next: (e) => this.workflows.hear(e),
       error: (err) => this.report(err, 'subscription'),

@@ -93,6 +93,11 @@ export class LiveWorkflows {
     return this.serial.run(id, work);
   }
 
+  /** The workflow as its stream tells it, whether or not it is live here. */
+  load(id: string): Promise<VersionedState> {
+    return loadWorkflow(this.store, id);
+  }
+
   /** A command through the handler, queued behind the workflow's other work. */
   execute(id: string, key: string, build: (now: number) => Commands, meta: CommandRequest): Promise<Handled> {
     return this.enqueue(id, () => this.run(id, key, build, meta));

@@ -220,10 +220,16 @@ export class MaterializedTableManager {
           staticPartitions: {},
           executionConfig: request.executionConfig,
           workflowId: request.workflowId,
+          nominalTime: request.scheduleTime,
           manual: request.manual,
         };
         const r = await this.submit(ask, this.context({ actor: 'freshet-engine', correlationId: `${request.workflowId}@${request.scheduleTime}` }));
         return { disposition: r.disposition, ...(r.operationHandle !== undefined ? { operationHandle: r.operationHandle } : {}) };
+      },
+      recall: async (workflowId, nominalTime) => {
+        await this.start();
+        const op = this.views.operationOfFire(workflowId, nominalTime);
+        return op ? { operationHandle: op.operationHandle, disposition: op.disposition, firedAt: op.submittedAt } : null;
       },
     };
   }

@@ -20,6 +20,8 @@ export interface RefreshAsk {
   staticPartitions: Record<string, string>;
   executionConfig: Record<string, string>;
   workflowId: string | null;
+  /** The fire's nominal time, when a workflow's fire asks (see RefreshSubmittedData.nominalTime). */
+  nominalTime?: number;
   manual: boolean;
 }
 
@@ -62,6 +64,7 @@ export class RefreshSubmission {
         threads,
         timeoutMs,
         workflowId: ask.workflowId,
+        ...(ask.nominalTime !== undefined ? { nominalTime: ask.nominalTime } : {}),
         manual: ask.manual,
         policy,
       },

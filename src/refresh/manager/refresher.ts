@@ -22,7 +22,7 @@ import type { OverlapPolicy } from './types.ts';
 /** A refresh to submit: what its RefreshSubmitted event records about the request, plus the table and its policy. */
 export type SubmitRequest = Pick<
   RefreshSubmittedData,
-  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'manual'
+  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'nominalTime' | 'manual'
 > & { table: TableState; policy: OverlapPolicy };
 
 export interface SubmitResult {
@@ -97,6 +97,7 @@ export class Refresher {
       maxAttempts: req.kind === 'periodic' ? this.deps.retry.maxAttempts : 1,
       disposition: decision.disposition,
       workflowId: req.workflowId,
+      ...(req.nominalTime !== undefined ? { nominalTime: req.nominalTime } : {}),
       manual: req.manual,
       submittedAt: this.deps.clock.now(),
     };
