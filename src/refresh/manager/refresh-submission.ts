@@ -41,7 +41,7 @@ export class RefreshSubmission {
   ) {}
 
   async submit(ask: RefreshAsk, ctx: CommandContext): Promise<SubmitResult> {
-    const table = await this.deps.queries.requireTable(ask.identifier);
+    const table = await this.deps.queries.requireTable(ask.identifier, ask.workflowId === null);
     const d = table.definition;
     const objectId = { catalog: d.catalog, database: d.database, table: d.table };
     for (const [key, value] of Object.entries(ask.staticPartitions ?? {})) {
@@ -70,7 +70,7 @@ export class RefreshSubmission {
       },
       ctx,
     );
-    if (result.disposition === 'skipped-overlap') {
+    if (result.disposition === 'skipped-overlap' || result.disposition === 'skipped-backlog') {
       const data = { identifier: d.identifier, scheduleTime: ask.scheduleTime, policy, skippedAt: this.deps.clock.now() };
       await this.deps.registry.append(d.identifier, [{ type: 'RefreshFireSkipped', data }], ctx);
     }
