@@ -123,7 +123,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(hostCheckPlugin, { allowedHosts: options.allowedHosts ?? LOOPBACK_NAMES });
   app.register(authPlugin, { ...(options.token ? { token: options.token } : {}) });
   registerDocs(app, options.token !== undefined);
-  app.register(healthRoutes(store, () => scheduler.readPosition, () => closing));
+  app.register(healthRoutes(store, () => scheduler.readPosition, () => scheduler.engine.startProgress, () => closing));
   app.register(metricsRoutes(metrics));
   app.register(flinkWorkflowRoutes(scheduler), { prefix: '/v3' });
   app.register(workflowRoutes(scheduler, clock), { prefix: '/v1' });

@@ -8,6 +8,9 @@ import { decideOnto, planClaim } from './plan-claim.ts';
 import { recallStaleClaims, settleOrphanedClaims, staleClaims } from './recover-claims.ts';
 import type { RefreshTrigger } from './trigger.ts';
 
+/** Claims decided in one turn of the event loop at most. */
+const CLAIM_SLICE = 2_500;
+
 /**
  * Claiming fires before their time: a claim timer per active workflow, and the pass that claims every workflow
  * whose timer came due in one turn. Split from the engine so the pass, run for thousands of workflows back to
@@ -62,8 +65,11 @@ export class ClaimPath {
    */
   private claimDue(): void {
     const { workflows } = this;
-    const ids = this.wakes;
-    this.wakes = [];
+    // Bounded work per turn: the rest of a big bucket (every workflow catching up after a restart) goes on after
+    // I/O had its turn, so the server answers and appends commit while thousands of claims are decided.
+    const ids = this.wakes.length <= CLAIM_SLICE ? this.wakes : this.wakes.slice(0, CLAIM_SLICE);
+    this.wakes = ids === this.wakes ? [] : this.wakes.slice(CLAIM_SLICE);
+    if (this.wakes.length > 0) setImmediate(() => this.claimDue());
     if (!workflows.running) return;
     const now = workflows.clock.now();
     const metadata = workflows.passMetadata(now);

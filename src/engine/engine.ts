@@ -30,6 +30,13 @@ export interface EngineOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+export interface StartProgress {
+  /** True once every workflow is loaded and the engine follows the log. */
+  done: boolean;
+  position: number;
+  workflows: number;
+}
+
 /**
  * How long a fire's outcome may wait to be appended with its workflow's next claim (one append instead of two for
  * frequent crons) before it is recorded on its own.
@@ -58,6 +65,7 @@ export class WorkflowEngine {
   /** Claiming fires before their time. */
   private readonly claims: ClaimPath;
   private subscription?: Subscription;
+  private loading: StartProgress = { done: false, position: 0, workflows: 0 };
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -82,6 +90,11 @@ export class WorkflowEngine {
     this.workflows.drive(this.claims, this.fires);
   }
 
+  /** How far start() has come: the log position its load has read to, and the workflows it found. */
+  get startProgress(): StartProgress {
+    return this.loading;
+  }
+
   get misfireThresholdMs(): number {
     return this.workflows.misfireThresholdMs;
   }
@@ -89,11 +102,19 @@ export class WorkflowEngine {
   async start(): Promise<void> {
     if (this.workflows.running) return;
     this.workflows.running = true;
-    const { states, position } = await loadAllWorkflows(this.store);
+    this.loading = { done: false, position: 0, workflows: 0 };
+    const { states, position } = await loadAllWorkflows(this.store, (at, workflows) => (this.loading = { done: false, position: at, workflows }));
+    if (!this.workflows.running) return; // stopped while loading
     for (const [id, { state, version }] of states) {
-      if (state && state.status !== 'deleted') this.workflows.adopt(id, state, version);
+      // A command that ran before the engine started (crash recovery of table commands) already made it live.
+      if (state && state.status !== 'deleted') {
+        const early = this.workflows.get(id);
+        if (!early || early.version < version) this.workflows.adopt(id, state, version);
+        else this.workflows.wake(early);
+      }
       else if (state && state.pending.length > 0) this.claims.watchOrphan(id, state);
     }
+    this.loading = { done: true, position, workflows: this.workflows.size };
     this.subscription = this.store.subscribe({ after: position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
       next: (e) => this.workflows.hear(e),
       error: (err) => this.report(err, 'subscription'),

@@ -1,4 +1,4 @@
-export { WorkflowEngine, type EngineOptions } from './engine.ts';
+export { type StartProgress, WorkflowEngine, type EngineOptions } from './engine.ts';
 export type { EngineEvent, FireInfo } from './lifecycle.ts';
 export type { Handled } from './handle-command.ts';
 export { type RefreshRequest, type RefreshTrigger, type FireResult, type RecalledFire, noopTrigger } from './trigger.ts';

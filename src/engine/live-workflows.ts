@@ -222,6 +222,12 @@ export class LiveWorkflows {
     live.actor.send(REARM);
   }
 
+  /** A workflow made live before the engine ran (no timer could be armed then) gets its timers now. */
+  wake(live: LiveWorkflow): void {
+    live.actor.send(REARM);
+    this.syncFireTimers(live);
+  }
+
   /** Whether the workflow is active, as its actor (the one source of its live status) says. */
   active(live: LiveWorkflow): boolean {
     return live.actor.getSnapshot().value === 'active';

@@ -31,6 +31,8 @@ export interface FreshetRuntime {
   warehouse: WarehouseExecutor;
   /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
   tables: MaterializedTableManager;
+  /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
+  startEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,11 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   trigger?: RefreshTrigger;
   /** Consecutive failed scheduled refreshes before a table suspends itself (default 5; 0 = never). */
   autoSuspendAfterFailures?: number;
+  /**
+   * 'deferred': open everything but the engine, which `startEngine()` starts (a server listens first, so
+   * /healthz answers while a big log loads). Default: started before openFreshet resolves.
+   */
+  engine?: 'started' | 'deferred';
 }
 
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
@@ -85,7 +92,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
     await tables.start();
-    await scheduler.open();
+    await scheduler.open({ engine: options.engine !== 'deferred' });
     await tables.recoverInterruptedCommands();
   } catch (error) {
     await scheduler.close().catch(() => undefined);
@@ -102,6 +109,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     warehouse,
     tables,
+    startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async () => {
       if (closed) return;
