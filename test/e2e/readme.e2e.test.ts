@@ -64,7 +64,10 @@ describe('README quickstart, as written', () => {
   it('`npm start` is `freshet serve`; ./bin/freshet.js lists its commands; `cron next` previews the README example', async () => {
     const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     // A larger young generation keeps in-flight fires from being promoted (see bench/fire-precision.ts).
-    expect(scripts.start).toBe('node --max-semi-space-size=128 bin/freshet.js serve');
+    expect(scripts.start).toBe('node bin/build.js && node --max-semi-space-size=128 bin/freshet.js serve');
+    // `npm start` compiles first; the build itself is checked in test/e2e/build.e2e.test.ts.
+    expect(scripts.build).toBe('node bin/build.js');
+    readme.mark('npm run build');
     readme.mark('freshet serve');
     // Neither needs the server: run side by side (each CLI start costs seconds on a small machine).
     const cronNext = readme.take('./bin/freshet.js cron next');
