@@ -52,7 +52,8 @@ export async function runReplay(o: ReplayOptions): Promise<void> {
 async function loadSaved(path: string): Promise<{ position: number; rows: Map<string, ProjectedWorkflow> }> {
   const persistence = sqliteProjectionPersistence(path);
   try {
-    return await persistence.load();
+    const loaded = await persistence.load();
+    return { position: loaded.checkpoint.position, rows: loaded.rows };
   } finally {
     await persistence.close();
   }

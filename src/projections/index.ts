@@ -6,4 +6,6 @@ export { sqliteProjectionPersistence } from './sqlite-persistence.ts';
 export { WorkflowProjection, applyWorkflowEvent } from './workflow-projection.ts';
 export { rebuildWorkflows, diffProjections, type ProjectionDifference } from './rebuild.ts';
 export { postgresProjectionPersistence, type PostgresProjectionOptions } from './postgres-persistence.ts';
-export { openProjectionPersistence, projectionsFile } from './open-persistence.ts';
+export { openProjectionPersistence, projectionsFile, sqliteLogFile } from './open-persistence.ts';
+export { ReadModelMismatchError } from './errors.ts';
+export { checkCheckpoint, eventFingerprint } from './checkpoint.ts';

@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../events/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
-import type { ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
+import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
+import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 
 const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
@@ -26,10 +27,14 @@ export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
   private readonly dirty = new Map<string, ProjectedWorkflow>();
   private applied = 0;
+  /** The fingerprint of the event at `applied`, saved with it (checkpoint.ts). */
+  private appliedEvent: string | null = null;
   /** Callers waiting to read their own writes, ordered by position: each event wakes only the ones it reaches. */
   private readonly waiters: { position: number; resolve: () => void }[] = [];
   private subscription?: Subscription;
   private flushTimer?: NodeJS.Timeout;
+  /** Only a started projection saves: one refused at open must not overwrite the checkpoint it was refused for. */
+  private started = false;
 
   constructor(
     private readonly store: EventStore,
@@ -39,12 +44,15 @@ export class WorkflowProjection {
 
   async start(): Promise<void> {
     const loaded = await this.persistence.load();
+    await checkCheckpoint(this.store, loaded.checkpoint, this.persistence.location);
     this.rows = loaded.rows;
-    this.advance(loaded.position);
-    this.subscription = this.store.subscribe({ after: loaded.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
+    this.appliedEvent = loaded.checkpoint.event;
+    this.advance(loaded.checkpoint.position);
+    this.subscription = this.store.subscribe({ after: loaded.checkpoint.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
       next: (e) => this.apply(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
+    this.started = true;
   }
 
   private apply(e: RecordedEvent): void {
@@ -52,6 +60,7 @@ export class WorkflowProjection {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
     }
+    this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
   }
@@ -59,9 +68,11 @@ export class WorkflowProjection {
   async flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (!this.started) return;
     const changed = new Map(this.dirty);
     this.dirty.clear();
-    await this.persistence.save(this.applied, changed);
+    const checkpoint: Checkpoint = { position: this.applied, event: this.appliedEvent };
+    await this.persistence.save(checkpoint, changed);
   }
 
   private advance(position: number): void {
@@ -101,6 +112,7 @@ export class WorkflowProjection {
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.flush();
+    this.started = false;
     await this.persistence.close();
   }
 }
