@@ -31,6 +31,8 @@ export interface FreshetRuntime {
   warehouse: WarehouseExecutor;
   /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
   tables: MaterializedTableManager;
+  /** What opening had to repair that an operator should hear about (a damaged read model rebuilt, say). */
+  notices: readonly string[];
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     warehouse,
     tables,
+    notices: [...projection.notices],
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async () => {
       if (closed) return;
