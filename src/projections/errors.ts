@@ -6,3 +6,20 @@
 export class ReadModelMismatchError extends Error {
   override name = 'ReadModelMismatchError';
 }
+
+/**
+ * An event the read model cannot fold: its data does not parse under its schema version. Named by its place in
+ * the log, so whoever looks at the file finds it (`freshet replay --verify` lists every such event).
+ */
+export class UnreadableEventError extends Error {
+  override name = 'UnreadableEventError';
+
+  constructor(
+    readonly log: string,
+    readonly position: number,
+    readonly streamName: string,
+    readonly problem: string,
+  ) {
+    super(`${log} position ${position} stream ${streamName}: ${problem}. The log was left untouched; this freshet cannot fold that event into the read model.`);
+  }
+}

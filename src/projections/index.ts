@@ -7,5 +7,6 @@ export { WorkflowProjection, applyWorkflowEvent } from './workflow-projection.ts
 export { rebuildWorkflows, diffProjections, type ProjectionDifference } from './rebuild.ts';
 export { postgresProjectionPersistence, type PostgresProjectionOptions } from './postgres-persistence.ts';
 export { openProjectionPersistence, projectionsFile, sqliteLogFile } from './open-persistence.ts';
-export { ReadModelMismatchError } from './errors.ts';
+export { ReadModelMismatchError, UnreadableEventError } from './errors.ts';
+export { workflowEventProblem } from './workflow-event-schema.ts';
 export { checkCheckpoint, eventFingerprint } from './checkpoint.ts';

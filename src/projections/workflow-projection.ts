@@ -4,16 +4,32 @@ import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows
 import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
 import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
+import { UnreadableEventError } from './errors.ts';
+import { workflowEventProblem } from './workflow-event-schema.ts';
+
+/** Pages of the catch-up at start: small enough for a cheap garbage collector (as rebuild.ts). */
+const PAGE = 2_000;
 
 const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
 
-/** Folds one event into the rows; a no-op for an event already applied, so feeding the log twice is harmless. */
-export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: RecordedEvent): boolean {
+/**
+ * Folds one event into the rows; a no-op for an event already applied, so feeding the log twice is harmless. An
+ * event that does not parse under its schema version, or that evolve cannot take, throws UnreadableEventError
+ * naming `log`, its position and its stream.
+ */
+export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: RecordedEvent, log = 'the event log'): boolean {
   if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) return false;
   const id = idOf(e);
   const row = rows.get(id);
   if (row && e.version <= row.version) return false;
-  const state = evolve(row?.state, { type: e.type, data: e.data } as WorkflowEvent, e.metadata);
+  const problem = workflowEventProblem(e);
+  if (problem) throw new UnreadableEventError(log, e.position, e.streamName, problem);
+  let state;
+  try {
+    state = evolve(row?.state, { type: e.type, data: e.data } as WorkflowEvent, e.metadata);
+  } catch (error) {
+    throw new UnreadableEventError(log, e.position, e.streamName, `${e.type} cannot be applied (${(error as Error).message})`);
+  }
   if (!state) return false;
   rows.set(id, { state, version: e.version });
   return true;
@@ -48,15 +64,34 @@ export class WorkflowProjection {
     this.rows = loaded.rows;
     this.appliedEvent = loaded.checkpoint.event;
     this.advance(loaded.checkpoint.position);
-    this.subscription = this.store.subscribe({ after: loaded.checkpoint.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
-      next: (e) => this.apply(e),
+    // Caught up here rather than by the subscription: an event that cannot be folded refuses the open, naming its
+    // place in the log, and what the caller lists next already reflects the log.
+    const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
+    for (;;) {
+      const page = await this.store.readAll({ after: this.applied, maxCount: PAGE, filter });
+      for (const e of page) this.apply(e);
+      if (page.length < PAGE) break;
+    }
+    this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
+      next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
     this.started = true;
   }
 
+  /** Live, an unreadable event is reported and left out: throwing inside the subscription would end the process. */
+  private applyLive(e: RecordedEvent): void {
+    try {
+      this.apply(e);
+    } catch (error) {
+      if (!(error instanceof UnreadableEventError)) throw error;
+      console.error(`[freshet projection] ${error.message}`);
+      this.advance(e.position);
+    }
+  }
+
   private apply(e: RecordedEvent): void {
-    if (applyWorkflowEvent(this.rows, e)) {
+    if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
     }
