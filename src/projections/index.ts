@@ -8,5 +8,8 @@ export { rebuildWorkflows, diffProjections, type ProjectionDifference } from './
 export { postgresProjectionPersistence, type PostgresProjectionOptions } from './postgres-persistence.ts';
 export { openProjectionPersistence, projectionsFile, sqliteLogFile } from './open-persistence.ts';
 export { ReadModelMismatchError, UnreadableEventError } from './errors.ts';
+export { ReadModelUnreadable } from './sqlite-read-model-file.ts';
 export { workflowEventProblem } from './workflow-event-schema.ts';
 export { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
+export { verifyLog, type LogCheck, type LogTraits, type VerifiedLog } from './verify-log.ts';
+export { verifyReadModel } from './verify-read-model.ts';

@@ -11,13 +11,14 @@ export const sqliteLogFile = (spec: string, dataDir: string): string => (spec.st
 
 /**
  * Where the WorkflowInfo read model is kept between runs: beside the SQLite log in the data directory, in the
- * PostgreSQL store's schema, or in memory (rebuilt from the log at start) for the other stores.
+ * PostgreSQL store's schema, or in memory (rebuilt from the log at start) for the other stores. Read-only is for
+ * replay --verify, which must not change what it checks (the PostgreSQL one only reads; it never writes unless asked).
  */
-export function openProjectionPersistence(spec: string, dataDir: string): ProjectionPersistence {
+export function openProjectionPersistence(spec: string, dataDir: string, options: { readOnly?: boolean } = {}): ProjectionPersistence {
   const kind = storeKindOf(spec);
   if (kind === 'sqlite') {
     const storeArgs = `--data-dir ${dataDir}${spec === 'sqlite' ? '' : ` --store ${spec}`}`;
-    return sqliteProjectionPersistence(projectionsFile(dataDir), { readModel: projectionsFile(dataDir), log: sqliteLogFile(spec, dataDir), storeArgs });
+    return sqliteProjectionPersistence(projectionsFile(dataDir), { readModel: projectionsFile(dataDir), log: sqliteLogFile(spec, dataDir), storeArgs }, options);
   }
   return kind === 'postgres' ? postgresProjectionPersistence({ connectionString: spec }) : memoryProjectionPersistence();
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Checkpoint, LoadedReadModel, ProjectedWorkflow, ProjectionPersistence, ReadModelLocation } from './persistence.ts';
-import { openReadModelFile, readModelDamage, ReadModelUnreadable } from './sqlite-read-model-file.ts';
+import { hasEventColumn, openReadModelFile, readModelDamage, ReadModelUnreadable } from './sqlite-read-model-file.ts';
 
 /**
  * The read model in its own SQLite file beside the event log. Rows and checkpoint are written in one transaction,
@@ -8,7 +8,8 @@ import { openReadModelFile, readModelDamage, ReadModelUnreadable } from './sqlit
  * anything lost is replayed from the log. The file is a cache of the log: one that cannot be read is moved aside
  * and rebuilt (sqlite-read-model-file.ts), and the move is reported in `notices`.
  */
-export function sqliteProjectionPersistence(path: string, location?: ReadModelLocation): ProjectionPersistence {
+export function sqliteProjectionPersistence(path: string, location?: ReadModelLocation, options: { readOnly?: boolean } = {}): ProjectionPersistence {
+  const readOnly = options.readOnly ?? false;
   const notices: string[] = [];
   let db: Database | undefined;
   const upsert = 'INSERT INTO workflow_rows (workflow_id, version, state) VALUES (?, ?, ?) ON CONFLICT(workflow_id) DO UPDATE SET version = excluded.version, state = excluded.state';
@@ -18,6 +19,7 @@ export function sqliteProjectionPersistence(path: string, location?: ReadModelLo
     return db;
   };
   const write = (checkpoint: Checkpoint, rows: ReadonlyMap<string, ProjectedWorkflow>, replace: boolean): void => {
+    if (readOnly) throw new Error(`The read model ${path} was opened read-only.`);
     const d = opened();
     d.transaction(() => {
       if (replace) d.exec('DELETE FROM workflow_rows');
@@ -33,10 +35,11 @@ export function sqliteProjectionPersistence(path: string, location?: ReadModelLo
       if (db?.open) db.close();
       let loaded: LoadedReadModel;
       try {
-        db = openReadModelFile(path);
+        db = openReadModelFile(path, readOnly);
         loaded = readAll(db);
       } catch (error) {
-        if (!(error instanceof ReadModelUnreadable)) throw error;
+        // Read-only, an unreadable file is reported as it is: moving it aside is for the freshet that rebuilds it.
+        if (!(error instanceof ReadModelUnreadable) || readOnly) throw error;
         db?.close();
         notices.push(readModelDamage(path, error));
         db = openReadModelFile(path);
@@ -54,7 +57,7 @@ export function sqliteProjectionPersistence(path: string, location?: ReadModelLo
 
 function readAll(db: Database): LoadedReadModel {
   try {
-    const cp = db.prepare("SELECT position, event FROM projection_checkpoint WHERE name = 'workflow_info'").get() as { position: unknown; event: unknown } | undefined;
+    const cp = db.prepare(`SELECT position, ${hasEventColumn(db) ? 'event' : 'NULL AS event'} FROM projection_checkpoint WHERE name = 'workflow_info'`).get() as { position: unknown; event: unknown } | undefined;
     const position = cp?.position ?? 0;
     const event = cp?.event ?? null;
     if (!Number.isSafeInteger(position) || (position as number) < 0 || (event !== null && typeof event !== 'string')) {

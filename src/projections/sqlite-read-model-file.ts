@@ -24,26 +24,31 @@ export class ReadModelUnreadable extends Error {
 const columnsOf = (db: Database, table: string): string[] =>
   db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((c) => c.name);
 
+/** Whether the checkpoint table has its event column (a file from before checkpoints named their event has not). */
+export const hasEventColumn = (db: Database): boolean => columnsOf(db, 'projection_checkpoint').includes('event');
+
 /**
  * Opens (or creates) the read model file and checks its tables. A file written before checkpoints named their
  * event gains the column; a file with tables of its own, or with the read model's tables lacking columns, is
- * unreadable rather than silently extended.
+ * unreadable rather than silently extended. Read-only (replay --verify) changes nothing and creates nothing.
  */
-export function openReadModelFile(path: string): Database {
+export function openReadModelFile(path: string, readOnly = false): Database {
   let db: Database | undefined;
   try {
-    db = new Sqlite(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db = readOnly ? new Sqlite(path, { readonly: true, fileMustExist: true }) : new Sqlite(path);
+    if (!readOnly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'").all().map((t) => t.name);
     const foreign = tables.filter((t) => !(t in TABLES));
     if (foreign.length > 0) throw new ReadModelUnreadable(`it holds tables that are not the read model's (${foreign.join(', ')})`);
-    if (tables.includes('projection_checkpoint') && !columnsOf(db, 'projection_checkpoint').includes('event')) {
-      db.exec('ALTER TABLE projection_checkpoint ADD COLUMN event TEXT');
+    if (!readOnly) {
+      if (tables.includes('projection_checkpoint') && !hasEventColumn(db)) db.exec('ALTER TABLE projection_checkpoint ADD COLUMN event TEXT');
+      db.exec(SCHEMA);
     }
-    db.exec(SCHEMA);
     for (const [table, wanted] of Object.entries(TABLES)) {
-      const missing = wanted.filter((c) => !columnsOf(db!, table).includes(c));
+      const missing = wanted.filter((c) => !columnsOf(db!, table).includes(c) && !(readOnly && c === 'event'));
       if (missing.length > 0) throw new ReadModelUnreadable(`its ${table} table lacks the columns ${missing.join(', ')}`);
     }
     return db;
