@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { storeKindOf, type StoreKind } from '../runtime/index.ts';
+import { refreshEventProblem, storeKindOf, type StoreKind } from '../runtime/index.ts';
 import { type LogTraits, openProjectionPersistence, type ProjectionPersistence, projectionsFile, sqliteLogFile } from '../projections/index.ts';
 import { CliError } from './client.ts';
 
@@ -49,13 +49,13 @@ export function replaySource(o: SourceOptions): ReplaySource {
     return {
       kind,
       log,
-      traits: { log, checksums: true, positions: 'legacy-gaps' },
+      traits: { log, checksums: true, positions: 'legacy-gaps', otherEventProblem: refreshEventProblem },
       ...(existsSync(saved) || !o.readOnly ? { readModel: persistence } : { noReadModel: `no read model is saved at ${saved} (freshet has not run on this data directory yet)` }),
     };
   }
   const log = `${kind === 'postgres' ? 'PostgreSQL' : 'EventStoreDB'} ${withoutCredentials(o.store)}`;
-  if (kind === 'postgres') return { kind, log, traits: { log, checksums: false, positions: 'gapless' }, readModel: persistence };
-  return { kind, log, traits: { log, checksums: false, positions: 'unnumbered' }, noReadModel: 'freshet keeps no read model for EventStoreDB (it rebuilds one in memory at every start)' };
+  if (kind === 'postgres') return { kind, log, traits: { log, checksums: false, positions: 'gapless', otherEventProblem: refreshEventProblem }, readModel: persistence };
+  return { kind, log, traits: { log, checksums: false, positions: 'unnumbered', otherEventProblem: refreshEventProblem }, noReadModel: 'freshet keeps no read model for EventStoreDB (it rebuilds one in memory at every start)' };
 }
 
 function missingLog(log: string, o: SourceOptions): string {

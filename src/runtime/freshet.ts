@@ -81,6 +81,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     clock,
     timeZone: config.timeZone,
+    logName: projection.location.log,
     ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
   });
   deferred.bind(tables.asRefreshTrigger());

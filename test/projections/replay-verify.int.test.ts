@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { createSqliteEventStore } from '../../src/events/index.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openError, runWithWorkflows, tempDir } from './read-model-support.ts';
 import { replay, rewriteEvent, sql } from './replay-support.ts';
@@ -32,7 +33,7 @@ describe('freshet replay --verify on a SQLite data directory: names each check, 
     expect(r.out).toMatch(new RegExp(`^OK: 5 of 5 checks passed \\(${log}: \\d+ event\\(s\\), 2 workflow\\(s\\), `));
     expect(line(r.out, 'checksums')).toMatch(/✓ checksums: each of \d+ event\(s\) matches its checksum$/);
     expect(line(r.out, 'positions')).toMatch(/✓ positions: 1 to \d+ without a gap$/);
-    expect(line(r.out, 'schemas')).toMatch(/✓ schemas: each of \d+ workflow event\(s\) parses under its schema version/);
+    expect(line(r.out, 'schemas')).toMatch(/✓ schemas: each of \d+ event\(s\) \(workflows, tables, refresh operations\) parses under its schema version$/);
     expect(line(r.out, 'stream versions')).toMatch(/✓ stream versions: each of \d+ stream\(s\) is numbered 1, 2, 3… without a gap$/);
     expect(line(r.out, 'read model')).toMatch(new RegExp(`✓ read model: ${join(dir, 'projections.sqlite')} equals a rebuild from the log \\(2 workflow\\(s\\), checkpoint \\d+`));
   });
@@ -68,8 +69,18 @@ describe('freshet replay --verify on a SQLite data directory: names each check, 
     rewriteEvent(log, position, { data: JSON.stringify(data) });
     const r = await replay('--verify', '--data-dir', dir);
     expect(r.code).toBe(1);
-    expect(line(r.out, 'schemas')).toMatch(/✗ schemas: 1 of \d+ workflow event\(s\) do not parse under their schema version/);
+    expect(line(r.out, 'schemas')).toMatch(/✗ schemas: 1 of \d+ event\(s\) \(workflows, tables, refresh operations\) do not parse under their schema version/);
     expect(r.out).toContain(`${log} position ${position} stream ${stream}: WorkflowCreated data /dynamicOptions: Expected required property`);
+  });
+
+  it('a table event without its fields: the schemas check names it too', async () => {
+    const { dir, log } = await dataDir();
+    const store = createSqliteEventStore({ path: log, writer: 'inline' });
+    const { position } = await store.appendToStream('mt-abc', [{ type: 'MaterializedTableDropped', schemaVersion: 1, data: { identifier: 'x' }, metadata: { actor: 't', correlationId: 'c', occurredAt: new Date().toISOString() } }]);
+    await store.close();
+    const r = await replay('--verify', '--data-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${log} position ${position} stream mt-abc: MaterializedTableDropped data /by: Expected required property`);
   });
 
   it('a version out of sequence in its stream: the stream versions check fails, naming it', async () => {

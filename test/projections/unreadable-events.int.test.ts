@@ -41,3 +41,16 @@ describe('an event whose data does not parse under its schema version is refused
     });
   }
 });
+
+describe('a table event the manager cannot load is refused at open, named the same way', () => {
+  it('a MaterializedTableCreating without its fields (today: Cannot read properties of undefined)', async () => {
+    const dir = tempDir('unreadable-events');
+    dirs.push(dir);
+    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite'), writer: 'inline' });
+    await store.appendToStream('mt-abc', [{ type: 'MaterializedTableCreating', schemaVersion: 1, data: {}, metadata }]);
+    await store.close();
+    const error = await openError(dir, 'sqlite');
+    expect(error).toBeInstanceOf(UnreadableEventError);
+    expect(error.message).toMatch(new RegExp(`^${join(dir, 'events.sqlite')} position 1 stream mt-abc: MaterializedTableCreating data /identifier: Expected required property\\.`));
+  });
+});
