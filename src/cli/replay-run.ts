@@ -84,13 +84,13 @@ async function loadSaved(source: ReplaySource): Promise<Saved> {
 
 function report(source: ReplaySource, checks: LogCheck[], totals: { events: number; workflows: number; position: number; seconds: number }, json: boolean): void {
   const failed = checks.filter((c) => c.outcome === 'failed');
-  const notChecked = checks.filter((c) => c.outcome === 'not checked').length;
+  const skipped = checks.filter((c) => c.outcome === 'not checked').length;
   if (failed.length > 0) process.exitCode = 1;
   if (json) {
     out(JSON.stringify({ ok: failed.length === 0, log: source.log, ...totals, checks }));
     return;
   }
-  const counted = `${checks.length - failed.length - notChecked} of ${checks.length} checks passed${notChecked > 0 ? `, ${notChecked} not applicable to this store` : ''}`;
+  const counted = `${checks.length - failed.length - skipped} of ${checks.length} checks passed${skipped > 0 ? `, ${skipped} not checked` : ''}`;
   out(`${failed.length === 0 ? 'OK' : 'FAILED'}: ${counted} (${source.log}: ${totals.events} event(s), ${totals.workflows} workflow(s), ${totals.seconds}s).`);
   for (const c of checks) {
     out(`  ${MARK[c.outcome]} ${c.name}: ${c.detail}`);

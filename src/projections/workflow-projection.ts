@@ -77,6 +77,8 @@ export class WorkflowProjection {
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
     this.started = true;
+    // What the catch-up folded is saved as soon as the projection may save, not at the next live event.
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
   }
 
   /** Live, an unreadable event is reported and left out: throwing inside the subscription would end the process. */
@@ -86,6 +88,7 @@ export class WorkflowProjection {
     } catch (error) {
       if (!(error instanceof UnreadableEventError)) throw error;
       console.error(`[freshet projection] ${error.message}`);
+      this.appliedEvent = eventFingerprint(e); // read past, so the checkpoint still names the event at its position
       this.advance(e.position);
     }
   }

@@ -151,6 +151,16 @@ describe('freshet replay says where it reads (defect 7 of issue 11)', () => {
     expect(r.err).toMatch(/^--store memory keeps the log inside the freshet process that holds it, so there is none here for replay to read\./);
   });
 
+  it('a log without a saved read model beside it: the log is checked, the read model named as not checked', async () => {
+    const { dir, log } = await dataDir();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `projections.sqlite${suffix}`), { force: true });
+    const r = await replay('--verify', '--data-dir', dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^OK: 4 of 5 checks passed, 1 not checked \\(${log}: `));
+    expect(line(r.out, 'read model')).toBe(`  – read model: no read model is saved at ${join(dir, 'projections.sqlite')} (freshet has not run on this data directory yet)`);
+    expect(existsSync(join(dir, 'projections.sqlite'))).toBe(false);
+  });
+
   it('without --verify: says which log it rebuilt from and that nothing was saved', async () => {
     const { dir, log } = await dataDir();
     const r = await replay('--data-dir', dir);

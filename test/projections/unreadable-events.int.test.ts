@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSqliteEventStore } from '../../src/events/index.ts';
-import { UnreadableEventError } from '../../src/projections/index.ts';
+import { memoryProjectionPersistence, UnreadableEventError, WorkflowProjection } from '../../src/projections/index.ts';
 import { created, definition, T0 } from '../support/workflow-fixtures.ts';
 import { openError, tempDir } from './read-model-support.ts';
 
@@ -52,5 +52,31 @@ describe('a table event the manager cannot load is refused at open, named the sa
     const error = await openError(dir, 'sqlite');
     expect(error).toBeInstanceOf(UnreadableEventError);
     expect(error.message).toMatch(new RegExp(`^${join(dir, 'events.sqlite')} position 1 stream mt-abc: MaterializedTableCreating data /identifier: Expected required property\\.`));
+  });
+});
+
+describe('live, after the open', () => {
+  it('an unreadable event is reported with its place and read past; the checkpoint still names the event at its position', async () => {
+    const dir = tempDir('unreadable-events');
+    dirs.push(dir);
+    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite'), writer: 'inline' });
+    const persistence = memoryProjectionPersistence();
+    const projection = new WorkflowProjection(store, persistence, 1);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await projection.start();
+      const good = await store.appendToStream('workflow-ok', [{ type: 'WorkflowCreated', schemaVersion: 1, data: created({ workflowId: 'ok' }).data, metadata }]);
+      const bad = await store.appendToStream('workflow-bad', [{ type: 'WorkflowCreated', schemaVersion: 1, data: {}, metadata }]);
+      await projection.waitFor(bad.position);
+      expect(projection.list().map((w) => w.workflowId)).toEqual(['ok']);
+      expect(errors).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^\\[freshet projection\\] the event log position ${bad.position} stream workflow-bad: WorkflowCreated data /workflowId: Expected required property`)));
+      await projection.stop();
+      const saved = await persistence.load();
+      const [last] = await store.readAll({ after: bad.position - 1, maxCount: 1 });
+      expect(saved.checkpoint).toEqual({ position: bad.position, event: `${last!.id} recorded at ${last!.recordedAt}` });
+    } finally {
+      errors.mockRestore();
+      await store.close();
+    }
   });
 });
