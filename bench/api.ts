@@ -94,7 +94,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 export async function runApiBench(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'freshet-bench-api-'));
   const runtime = await openFreshet({ store: 'sqlite', dataDir: dir, timeZone: 'UTC' });
-  const app = buildServer({ runtime });
+  const app = buildServer({ ...runtime, timeZone: runtime.config.timeZone });
   const bare = Fastify();
   try {
     const base = await listen(app);

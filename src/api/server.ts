@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { FreshetRuntime } from '../runtime/index.ts';
+import type { Clock } from '../clock/index.ts';
+import type { EventStore } from '../events/index.ts';
+import type { MaterializedTableManager } from '../refresh/index.ts';
+import type { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
@@ -21,8 +24,20 @@ import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
 import { buildValidator, schemaErrorFormatter } from './validation.ts';
 
-export interface BuildServerOptions {
-  runtime: FreshetRuntime;
+/** What the API serves; a runtime (openFreshet) has each of these, so `{ ...runtime, timeZone }` will do. */
+export interface ServedParts {
+  /** The log: SSE subscriptions, readiness, metrics. */
+  store: EventStore;
+  /** Workflows: Flink's embedded-scheduler routes and freshet's own. */
+  scheduler: EmbeddedWorkflowScheduler;
+  /** Materialized tables and statements. */
+  tables: MaterializedTableManager;
+  clock: Clock;
+  /** The zone a cron preview assumes when the request names none. */
+  timeZone: string;
+}
+
+export interface BuildServerOptions extends ServedParts {
   /** Bearer token required on every route but /healthz and /readyz (FRESHET_TOKEN). */
   token?: string;
   /** Largest accepted request body, in bytes (default 1 MiB). */
@@ -50,11 +65,11 @@ function answerFrameworkError(error: FastifyError, _request: FastifyRequest, rep
 }
 
 /**
- * Builds freshet's HTTP API over a running runtime. Never listens (tests use `inject`; startServer listens).
+ * Builds freshet's HTTP API over the parts it serves (a running runtime's). Never listens (tests use `inject`; startServer listens).
  * Every route declares its request and response schemas; every error goes through the one handler below.
  */
 export function buildServer(options: BuildServerOptions): FastifyInstance {
-  const { runtime } = options;
+  const { store, scheduler, tables, clock } = options;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -68,7 +83,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const streams = new SseStreams();
-  const metrics = new FreshetMetrics({ store: runtime.store, projectionPosition: () => runtime.scheduler.projection.position, sseStreams: () => streams.size });
+  const metrics = new FreshetMetrics({ store, projectionPosition: () => scheduler.readPosition, sseStreams: () => streams.size });
   let closing = false;
 
   // `Content-Type: application/json` with an empty body reads as no body (curl -X POST -H … without -d).
@@ -108,13 +123,13 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(hostCheckPlugin, { allowedHosts: options.allowedHosts ?? LOOPBACK_NAMES });
   app.register(authPlugin, { ...(options.token ? { token: options.token } : {}) });
   registerDocs(app, options.token !== undefined);
-  app.register(healthRoutes(runtime, () => closing));
+  app.register(healthRoutes(store, () => scheduler.readPosition, () => scheduler.engine.startProgress, () => closing));
   app.register(metricsRoutes(metrics));
-  app.register(flinkWorkflowRoutes(runtime), { prefix: '/v3' });
-  app.register(workflowRoutes(runtime), { prefix: '/v1' });
-  app.register(cronRoutes(runtime), { prefix: '/v1' });
-  app.register(eventRoutes(runtime, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
-  app.register(flinkSessionRoutes(runtime.tables, new SessionRegistry(runtime.clock)), { prefix: '/v3' });
-  app.register(tableRoutes(runtime.tables), { prefix: '/v1' });
+  app.register(flinkWorkflowRoutes(scheduler), { prefix: '/v3' });
+  app.register(workflowRoutes(scheduler, clock), { prefix: '/v1' });
+  app.register(cronRoutes(clock, options.timeZone), { prefix: '/v1' });
+  app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
+  app.register(flinkSessionRoutes(tables, new SessionRegistry(clock)), { prefix: '/v3' });
+  app.register(tableRoutes(tables), { prefix: '/v1' });
   return app;
 }

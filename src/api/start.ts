@@ -68,7 +68,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   if (options.token !== undefined) checkTokenStrength(options.token);
   const app = buildServer({
-    runtime: options.runtime,
+    ...options.runtime,
+    timeZone: options.runtime.config.timeZone,
     allowedHosts: [...LOOPBACK_NAMES, ...(isWildcard(host) ? [] : [host]), ...(options.allowedHosts ?? [])],
     ...(options.token ? { token: options.token } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),

@@ -15,7 +15,8 @@ export function registerServe(program: Command): void {
     const s = serveSettings(o);
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
-    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs });
+    // The engine starts once the server listens: /healthz answers while a big log loads and its fires catch up.
+    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs, engine: 'deferred' });
     let server;
     try {
       server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
@@ -26,6 +27,12 @@ export function registerServe(program: Command): void {
     for (const notice of runtime.notices) process.stderr.write(`freshet: ${notice}\n`);
     const workflows = runtime.scheduler.queries.list().total;
     process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
+    const running = server;
+    runtime.startEngine().catch((error: unknown) => {
+      process.stderr.write(`freshet: the engine could not start: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+      void running.close();
+    });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

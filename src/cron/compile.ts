@@ -1,7 +1,7 @@
 /**
  * Quartz 2.3.2 `CronExpression.getTimeAfter`, ported rather than layered on cron-parser.
  *
- * Why not cron-parser (research note /work/shared/research/quartz-cron.md §d–e): a Quartz layer on it must
+ * Why not cron-parser (`../shared/research/quartz-cron.md` §d–e): a Quartz layer on it must
  * re-parse every field itself (year, `?`, dow renumbering, wrap ranges, steps, `L-n`, `W`, `#`), re-verify each
  * candidate in local time for DST, and fall back to brute force when cron-parser hits its loop limit — and it
  * then costs 20 µs–1.4 ms per call, because cron-parser steps through time. Here a compiled expression is one

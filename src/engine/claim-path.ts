@@ -5,6 +5,11 @@ import type { LiveWorkflows } from './live-workflows.ts';
 import { ENGINE_META } from './own-append.ts';
 import { type FireOutcome, type OutcomeHold, recordFired } from './outcome-hold.ts';
 import { decideOnto, planClaim } from './plan-claim.ts';
+import { recallStaleClaims, settleOrphanedClaims, staleClaims } from './recover-claims.ts';
+import type { RefreshTrigger } from './trigger.ts';
+
+/** Claims decided in one turn of the event loop at most. */
+const CLAIM_SLICE = 2_500;
 
 /**
  * Claiming fires before their time: a claim timer per active workflow, and the pass that claims every workflow
@@ -21,9 +26,14 @@ export class ClaimPath {
     private readonly hold: OutcomeHold,
     /** How long before its nominal time a fire is claimed (it grows while passes are slow). */
     private readonly lead: ClaimLead,
+    /** Asked what it recorded of fires a dead engine left without an outcome (see recover-claims.ts). */
+    private readonly trigger: RefreshTrigger,
   ) {}
 
-  /** (Re)arms the workflow's claim timer for its next nominal time (or to watch another engine's claim). */
+  /**
+   * (Re)arms the workflow's claim timer for its next nominal time (or to watch another engine's claim). Only the
+   * workflow's actor calls it (its armTimer action): everyone else asks the actor (LiveWorkflows.rearm).
+   */
   arm(id: string): void {
     const { workflows } = this;
     const live = workflows.get(id);
@@ -55,8 +65,11 @@ export class ClaimPath {
    */
   private claimDue(): void {
     const { workflows } = this;
-    const ids = this.wakes;
-    this.wakes = [];
+    // Bounded work per turn: the rest of a big bucket (every workflow catching up after a restart) goes on after
+    // I/O had its turn, so the server answers and appends commit while thousands of claims are decided.
+    const ids = this.wakes.length <= CLAIM_SLICE ? this.wakes : this.wakes.slice(0, CLAIM_SLICE);
+    this.wakes = ids === this.wakes ? [] : this.wakes.slice(CLAIM_SLICE);
+    if (this.wakes.length > 0) setImmediate(() => this.claimDue());
     if (!workflows.running) return;
     const now = workflows.clock.now();
     const metadata = workflows.passMetadata(now);
@@ -64,9 +77,11 @@ export class ClaimPath {
     for (const id of ids) {
       try {
         const live = workflows.get(id);
-        if (!live || live.state.status !== 'active') continue;
-        const plan = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
-        if (plan === 'early') this.arm(id);
+        if (!live || !workflows.active(live)) continue;
+        let plan: ReturnType<typeof planClaim> | 'busy' = workflows.busy(id) ? 'busy' : planClaim(live.state, now, this.lead.ms, workflows.misfireThresholdMs);
+        // A dead engine's claims: the trigger is asked (asynchronously) what became of them before the catch-up.
+        if (plan === 'catch-up' && this.trigger.recall && staleClaims(live.state, now, workflows.misfireThresholdMs).length > 0) plan = 'busy';
+        if (plan === 'early') workflows.rearm(live);
         else if (plan === 'busy') {
           // Its held outcomes go along now, or the hold would record them on their own while the claim waits.
           const held = this.hold.take(id) ?? [];
@@ -80,7 +95,7 @@ export class ClaimPath {
           if (held) for (const o of held) state = decideOnto(events, recordFired(o, now), state, id, metadata);
           const outcomes = events.length;
           const after = decideOnto(events, this.command(plan, now), state, id, metadata);
-          if (events.length === outcomes) this.arm(id); // nothing to claim: the outcomes alone, if any
+          if (events.length === outcomes) workflows.rearm(live); // nothing to claim: the outcomes alone, if any
           if (events.length > 0) {
             // On a conflict: decided again on the fresh stream, outcomes and claim together as when busy.
             last = workflows.appendDecided(live, events, after, metadata, () => this.claimQueued(id, held ?? []));
@@ -108,25 +123,52 @@ export class ClaimPath {
     const { workflows } = this;
     const held = taken.concat(this.hold.take(id) ?? []);
     const live = workflows.get(id);
-    const plan = live && workflows.running && live.state.status === 'active' ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
+    const plan = live && workflows.running && workflows.active(live) ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
     if (plan === 'early') {
       for (const o of held) this.hold.add(o, true); // still for the next claim
-      return this.arm(id);
+      return workflows.rearm(live!);
     }
     if (plan === 'none') {
       for (const o of held) await workflows.run(id, id, (at) => recordFired(o, at), ENGINE_META);
       return;
     }
-    if (plan === 'catch-up') this.late(id, workflows.clock.now());
+    let recalled: WorkflowCommand[] = [];
+    if (plan === 'catch-up') {
+      this.late(id, workflows.clock.now());
+      recalled = await recallStaleClaims(this.trigger, id, live!.state, workflows.clock.now(), workflows.misfireThresholdMs);
+    }
     const key = jobKey(live!.state.def.workflowGroup, live!.state.def.workflowName);
     try {
-      const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), this.command(plan, at)], ENGINE_META);
-      if (handled.events.length === 0) this.arm(id);
+      const handled = await workflows.run(id, key, (at) => [...held.map((o) => recordFired(o, at)), ...recalled, this.command(plan, at)], ENGINE_META);
+      const after = workflows.get(id);
+      if (handled.events.length === 0 && after) workflows.rearm(after);
     } catch (error) {
       // The outcomes are facts whatever became of the claim: recorded on their own, not lost.
       for (const o of held) void workflows.execute(id, id, (at) => recordFired(o, at), ENGINE_META).catch((err) => workflows.report(err, `record fire ${id}`));
       throw error;
     }
+  }
+
+  /**
+   * A deleted workflow with claims still open (its engine died between claim and outcome; no actor watches it):
+   * once those claims are stale — their engine would have recorded them by then — each is settled from what the
+   * trigger recorded (settleOrphanedClaims), so every claim ends in an outcome.
+   */
+  watchOrphan(id: string, state: WorkflowState): void {
+    const { workflows } = this;
+    let due = 0;
+    for (const p of state.pending) due = Math.max(due, p.t + workflows.misfireThresholdMs + 1);
+    const settle = (): void => {
+      if (!workflows.running) return;
+      const work = async (): Promise<void> => {
+        const loaded = await workflows.load(id);
+        if (!loaded.state || loaded.state.status !== 'deleted') return; // it came back (created again): its actor watches
+        const commands = await settleOrphanedClaims(this.trigger, id, loaded.state, workflows.clock.now());
+        if (commands.length > 0) await workflows.run(id, id, () => commands, ENGINE_META);
+      };
+      workflows.enqueue(id, work).catch((err) => workflows.report(err, `settle claims ${id}`));
+    };
+    workflows.wheel.at(due, settle);
   }
 
   private late(workflowId: string, at: number): void {

@@ -6,7 +6,8 @@ import { WORKFLOW_STREAM_PREFIX, type WorkflowState } from '../workflows/index.t
 import { ClaimLead } from './claim-lead.ts';
 import { ClaimPath } from './claim-path.ts';
 import { FirePath } from './fire-path.ts';
-import type { CommandMeta, Commands, Handled } from './handle-command.ts';
+import type { CommandRequest } from '../events/index.ts';
+import type { Commands, Handled } from './handle-command.ts';
 import { type EngineEvent, EngineLifecycle } from './lifecycle.ts';
 import { LiveWorkflows } from './live-workflows.ts';
 import { loadAllWorkflows } from './load-all.ts';
@@ -27,6 +28,13 @@ export interface EngineOptions {
   /** A fire later than this is a misfire and follows the workflow's policy (Flink/Quartz: 60 s). */
   misfireThresholdMs?: number;
   onError?: (error: unknown, context: string) => void;
+}
+
+export interface StartProgress {
+  /** True once every workflow is loaded and the engine follows the log. */
+  done: boolean;
+  position: number;
+  workflows: number;
 }
 
 /**
@@ -57,6 +65,7 @@ export class WorkflowEngine {
   /** Claiming fires before their time. */
   private readonly claims: ClaimPath;
   private subscription?: Subscription;
+  private loading: StartProgress = { done: false, position: 0, workflows: 0 };
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
@@ -75,9 +84,15 @@ export class WorkflowEngine {
       report: (error, context) => this.report(error, context),
     });
     const lead = new ClaimLead(options.claimLeadMs ?? 250);
-    this.fires = new FirePath(this.workflows, options.trigger ?? noopTrigger, OUTCOME_HOLD_MS, lead);
-    this.claims = new ClaimPath(this.workflows, this.fires.hold, lead);
+    const trigger = options.trigger ?? noopTrigger;
+    this.fires = new FirePath(this.workflows, trigger, OUTCOME_HOLD_MS, lead);
+    this.claims = new ClaimPath(this.workflows, this.fires.hold, lead, trigger);
     this.workflows.drive(this.claims, this.fires);
+  }
+
+  /** How far start() has come: the log position its load has read to, and the workflows it found. */
+  get startProgress(): StartProgress {
+    return this.loading;
   }
 
   get misfireThresholdMs(): number {
@@ -87,8 +102,19 @@ export class WorkflowEngine {
   async start(): Promise<void> {
     if (this.workflows.running) return;
     this.workflows.running = true;
-    const { states, position } = await loadAllWorkflows(this.store);
-    for (const [id, vs] of states) if (vs.state && vs.state.status !== 'deleted') this.workflows.adopt(id, vs.state, vs.version);
+    this.loading = { done: false, position: 0, workflows: 0 };
+    const { states, position } = await loadAllWorkflows(this.store, (at, workflows) => (this.loading = { done: false, position: at, workflows }));
+    if (!this.workflows.running) return; // stopped while loading
+    for (const [id, { state, version }] of states) {
+      // A command that ran before the engine started (crash recovery of table commands) already made it live.
+      if (state && state.status !== 'deleted') {
+        const early = this.workflows.get(id);
+        if (!early || early.version < version) this.workflows.adopt(id, state, version);
+        else this.workflows.wake(early);
+      }
+      else if (state && state.pending.length > 0) this.claims.watchOrphan(id, state);
+    }
+    this.loading = { done: true, position, workflows: this.workflows.size };
     this.subscription = this.store.subscribe({ after: position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
       next: (e) => this.workflows.hear(e),
       error: (err) => this.report(err, 'subscription'),
@@ -120,7 +146,7 @@ export class WorkflowEngine {
   }
 
   /** Runs a command through the handler, serialized with everything else this engine does to the workflow. */
-  execute(id: string, key: string, build: (now: number, engineId: string) => Commands, meta: CommandMeta): Promise<Handled> {
+  execute(id: string, key: string, build: (now: number, engineId: string) => Commands, meta: CommandRequest): Promise<Handled> {
     return this.workflows.execute(id, key, (now) => build(now, this.engineId), meta);
   }
 

@@ -116,7 +116,7 @@ export class FirePath {
   private fired(outcome: FireOutcome): void {
     const live = this.workflows.get(outcome.id);
     let claimSoon = false;
-    if (live && live.state.status === 'active' && !outcome.manual) {
+    if (live && this.workflows.active(live) && !outcome.manual) {
       const { cronExpression, timeZone } = live.state.def;
       const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
       claimSoon = next !== null && next - this.lead.ms <= this.workflows.clock.now() + this.hold.holdMs;

@@ -1,16 +1,18 @@
 import { type AnyActorRef, createActor, createEmptyActor } from 'xstate';
 import type { Clock } from '../clock/index.ts';
-import { type EventMetadata, type EventStore, type RecordedEvent, SerialPerKey, VersionConflictError } from '../events/index.ts';
+import { type CommandRequest, type EventMetadata, type EventStore, type RecordedEvent, SerialPerKey, VersionConflictError } from '../events/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent, workflowMachine, type WorkflowState } from '../workflows/index.ts';
 import type { ClaimPath } from './claim-path.ts';
 import type { FirePath } from './fire-path.ts';
-import { type CommandMeta, type Commands, type Handled, handleCommand } from './handle-command.ts';
+import { type Commands, type Handled, handleCommand } from './handle-command.ts';
 import { internDefinition } from './intern.ts';
 import { type EngineLifecycle, tellApplied } from './lifecycle.ts';
 import type { LiveWorkflow } from './live.ts';
 import { appendOwn, PassStamp } from './own-append.ts';
 import { asWorkflowEvent, foldRecorded, loadWorkflow, type VersionedState } from './stream-state.ts';
 import type { TimerWheel } from './timer-wheel.ts';
+
+const REARM = { type: 'Rearm' } as const;
 
 export interface LiveWorkflowsOptions {
   store: EventStore;
@@ -91,13 +93,18 @@ export class LiveWorkflows {
     return this.serial.run(id, work);
   }
 
+  /** The workflow as its stream tells it, whether or not it is live here. */
+  load(id: string): Promise<VersionedState> {
+    return loadWorkflow(this.store, id);
+  }
+
   /** A command through the handler, queued behind the workflow's other work. */
-  execute(id: string, key: string, build: (now: number) => Commands, meta: CommandMeta): Promise<Handled> {
+  execute(id: string, key: string, build: (now: number) => Commands, meta: CommandRequest): Promise<Handled> {
     return this.enqueue(id, () => this.run(id, key, build, meta));
   }
 
   /** A command through the handler, from inside the workflow's queue; its events are applied here once appended. */
-  async run(id: string, key: string, build: (now: number) => Commands, meta: CommandMeta): Promise<Handled> {
+  async run(id: string, key: string, build: (now: number) => Commands, meta: CommandRequest): Promise<Handled> {
     const read = async (fresh: boolean): Promise<VersionedState> => {
       const live = this.byId.get(id);
       if (live && !fresh) return { state: live.state, version: live.version };
@@ -188,16 +195,12 @@ export class LiveWorkflows {
       this.adopt(id, state, vs.version);
       return;
     }
-    const was = live.state.status;
+    const was = live.actor.getSnapshot().value;
     live.state = state.def === live.state.def ? state : { ...state, def: internDefinition(state.def) };
     live.version = vs.version;
     if (was !== state.status) live.actor.send({ type: state.status === 'suspended' ? 'WorkflowSuspended' : 'WorkflowResumed' });
-    else if (state.status === 'active' && (!events || events.some((e) => e.type !== 'OccurrenceFired'))) {
-      // A new cron or a catch-up goes through the machine; a plain claim only moves the timer to the next time,
-      // which the claim path does itself: at 10,000 fires a second the machine's re-entry is measurable.
-      if (events?.every((e) => e.type === 'FireClaimed' || e.type === 'OccurrenceFired')) this.claims.arm(id);
-      else live.actor.send({ type: 'Rearm' });
-    }
+    // A claim, a new cron or a catch-up moves the next time; an outcome alone does not.
+    else if (!events || events.some((e) => e.type !== 'OccurrenceFired')) live.actor.send(REARM);
     this.syncFireTimers(live);
   }
 
@@ -209,8 +212,25 @@ export class LiveWorkflows {
     const live: LiveWorkflow = { id, state, version, actor };
     this.byId.set(id, live);
     actor.start();
-    if (state.status === 'active') this.claims.arm(id); // a restored snapshot does not re-run entry actions
+    actor.send(REARM); // a restored snapshot does not re-run entry actions
+
     this.syncFireTimers(live);
+  }
+
+  /** Asks the workflow's actor to arm its claim timer again: it does so only while active. */
+  rearm(live: LiveWorkflow): void {
+    live.actor.send(REARM);
+  }
+
+  /** A workflow made live before the engine ran (no timer could be armed then) gets its timers now. */
+  wake(live: LiveWorkflow): void {
+    live.actor.send(REARM);
+    this.syncFireTimers(live);
+  }
+
+  /** Whether the workflow is active, as its actor (the one source of its live status) says. */
+  active(live: LiveWorkflow): boolean {
+    return live.actor.getSnapshot().value === 'active';
   }
 
   /** Cancels the claim timer (and the fire timers too, when `fires`) of every workflow (stop). */

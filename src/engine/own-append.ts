@@ -30,9 +30,14 @@ export class PassStamp {
   }
 }
 
-/** Step 3 of the command handler (and of the engine's own decisions): the events in their envelopes, appended with the expected version. */
+/** Workflow events in their envelopes, every one with the same metadata. */
+export function envelopes(events: readonly WorkflowEvent[], metadata: EventMetadata): NewEvent[] {
+  const out: NewEvent[] = [];
+  for (const e of events) out.push({ type: e.type, schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION, data: e.data, metadata });
+  return out;
+}
+
+/** The engine's own decisions, appended at the version they were decided on (a pass's first attempt; see LiveWorkflows.appendDecided). */
 export function appendOwn(store: EventStore, workflowId: string, events: readonly WorkflowEvent[], expectedVersion: number, metadata: EventMetadata) {
-  const envelopes: NewEvent[] = [];
-  for (const e of events) envelopes.push({ type: e.type, schemaVersion: WORKFLOW_EVENT_SCHEMA_VERSION, data: e.data, metadata });
-  return store.appendToStream(workflowStreamName(workflowId), envelopes, { expectedVersion });
+  return store.appendToStream(workflowStreamName(workflowId), envelopes(events, metadata), { expectedVersion });
 }

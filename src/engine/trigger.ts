@@ -23,9 +23,22 @@ export interface FireResult {
   disposition?: FireDisposition;
 }
 
+/** What a trigger durably recorded of an earlier fire (see RefreshTrigger.recall). */
+export interface RecalledFire extends FireResult {
+  /** When the trigger took the fire (its submission time). */
+  firedAt: number;
+}
+
 /** The port a fire calls. It returns once the refresh is submitted, not when it finishes. */
 export interface RefreshTrigger {
   fire(request: RefreshRequest): Promise<FireResult | void>;
+  /**
+   * What the trigger durably recorded of the workflow's fire at `nominalTime`, or null when it recorded none.
+   * An engine that died between a fire and its recorded outcome leaves the claim open; the engine that settles it
+   * asks here first, so a fire whose refresh was submitted is recorded as fired (recovered), not run again.
+   * Without it, such a claim follows the misfire policy, and an unknowable outcome is recorded as unknown.
+   */
+  recall?(workflowId: string, nominalTime: number): Promise<RecalledFire | null>;
 }
 
 /** A trigger that only logs: the engine runs before a warehouse is plugged in. */

@@ -21,6 +21,8 @@ export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';
 export { createPostgresEventStore, openPostgresEventStore, preparePostgresSchema, type PostgresEventStoreOptions } from './adapters/postgres/index.ts';
-export { eventMetadata, type CommandContext } from './metadata.ts';
+export { eventMetadata, type CommandContext, type CommandRequest } from './metadata.ts';
+export { atOwnVersion, decideAndAppend, type Decision, type Appended, type Versioned } from './decide-append.ts';
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from './open-store.ts';
 export { SerialPerKey } from './serial-per-key.ts';
+export { readPages, type ReadPagesOptions } from './read-pages.ts';

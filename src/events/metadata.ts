@@ -11,6 +11,9 @@ export interface CommandContext {
   causationId?: string;
 }
 
+/** A command's context as a caller gives it: the correlation id is made up when none is given. */
+export type CommandRequest = Omit<CommandContext, 'correlationId'> & { correlationId?: string };
+
 /** The metadata every append carries: the command's context and when it was decided. */
 export function eventMetadata(ctx: CommandContext, at: number): EventMetadata {
   return {

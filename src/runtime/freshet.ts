@@ -33,6 +33,8 @@ export interface FreshetRuntime {
   tables: MaterializedTableManager;
   /** What opening had to repair that an operator should hear about (a damaged read model rebuilt, say). */
   notices: readonly string[];
+  /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
+  startEngine(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,11 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   trigger?: RefreshTrigger;
   /** Consecutive failed scheduled refreshes before a table suspends itself (default 5; 0 = never). */
   autoSuspendAfterFailures?: number;
+  /**
+   * 'deferred': open everything but the engine, which `startEngine()` starts (a server listens first, so
+   * /healthz answers while a big log loads). Default: started before openFreshet resolves.
+   */
+  engine?: 'started' | 'deferred';
 }
 
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
@@ -88,7 +95,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
     await tables.start();
-    await scheduler.open();
+    await scheduler.open({ engine: options.engine !== 'deferred' });
     await tables.recoverInterruptedCommands();
   } catch (error) {
     await scheduler.close().catch(() => undefined);
@@ -106,6 +113,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     warehouse,
     tables,
     notices: [...projection.notices],
+    startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async () => {
       if (closed) return;

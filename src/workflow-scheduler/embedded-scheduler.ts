@@ -54,11 +54,25 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
     this.queries = new WorkflowQueries(options.store, this.projection);
   }
 
-  async open(): Promise<void> {
+  /** The last log position the read side has applied: reads reflect every event up to it. */
+  get readPosition(): number {
+    return this.projection.position;
+  }
+
+  /**
+   * Opens the read side, then (unless `engine: false`) the engine. A server opens the engine itself once it
+   * listens (startEngine), so health checks and reads answer while thousands of workflows load and catch up.
+   */
+  async open(options: { engine?: boolean } = {}): Promise<void> {
     if (this.opened) return;
     this.opened = true;
     await this.projection.start();
-    await this.engine.start();
+    if (options.engine !== false) await this.engine.start();
+  }
+
+  /** Starts the engine of a scheduler opened with `engine: false` (idempotent). */
+  startEngine(): Promise<void> {
+    return this.engine.start();
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,11 @@ export type WorkflowCommand =
   | { type: 'ClaimFire'; now: number; nominalTime: number; engineId: string }
   /** Engine: the trigger was invoked for a claimed nominal time; carries what the outcome event records. */
   | ({ type: 'RecordFired'; now: number } & FiredData)
+  /**
+   * Engine: a claim a dead engine left open on a workflow deleted since, whose trigger says it never submitted
+   * the fire: settled as skipped, so every claim ends in an outcome.
+   */
+  | { type: 'AbandonClaim'; now: number; nominalTime: number; reason: 'deleted' }
   /** Engine: settle nominal times that went by unclaimed (restart, lag) or claims left by a dead engine. */
   | { type: 'CatchUp'; now: number; misfireThresholdMs: number; engineId: string };
 

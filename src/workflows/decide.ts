@@ -117,6 +117,11 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
       };
       return [{ type: 'OccurrenceFired', data: { nominalTime, firedAt, manual, recovered, ...extra } }];
     }
+    case 'AbandonClaim': {
+      const t = command.nominalTime;
+      if (!state || !isPending(state, t)) return [];
+      return [{ type: 'OccurrencesSkipped', data: { fromExclusive: t - 1, toInclusive: t, reason: command.reason, at: command.now } }];
+    }
     case 'CatchUp': {
       if (!state || state.status !== 'active') return [];
       return planCatchUp(state, command.now, command.misfireThresholdMs, command.engineId, 'misfire-skip');

@@ -58,7 +58,12 @@ export type WorkflowEvent =
     };
 
 /** What the refresh side did with a fire (overlap policies): recorded with the outcome, for the ledger. */
-export type FireDisposition = 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other';
+/**
+ * What the refresh side did with a fire: started it, queued it behind the table's running refresh, skipped it by
+ * the table's overlap policy, cancelled the others for it, or skipped it because the table's queue of waiting
+ * refreshes was full (`skipped-backlog`: refreshes slower than the schedule; see MAX_WAITING in overlap.ts).
+ */
+export type FireDisposition = 'started' | 'queued' | 'skipped-overlap' | 'cancelled-other' | 'skipped-backlog';
 
 export interface FiredData {
   nominalTime: number;

@@ -5,7 +5,11 @@ export type WorkflowMachineEvent =
   | { type: 'WorkflowSuspended' }
   | { type: 'WorkflowResumed' }
   | { type: 'WorkflowDeleted' }
-  /** The next nominal fire time moved (a claim, a new cron, a catch-up): re-arm the timer. */
+  /**
+   * The next nominal fire time moved (a claim, a new cron, a catch-up) or the engine wants its timer back (after a
+   * wake that found nothing to claim): re-arm the timer. Heard only while active, so a suspended workflow's
+   * timer cannot be armed by anyone.
+   */
   | { type: 'Rearm' };
 
 export interface WorkflowMachineContext {
@@ -13,8 +17,9 @@ export interface WorkflowMachineContext {
 }
 
 /**
- * A workflow's lifecycle. The timer lives in `active` only — armed on entry, disarmed on exit — so a suspended or
- * deleted workflow cannot fire by construction. The engine provides the two actions; the defaults do nothing, which
+ * A workflow's lifecycle, and the engine's one source of its live status. The timer lives in `active` only —
+ * armed on entry and on every Rearm, disarmed on exit — so a suspended or deleted workflow cannot fire by
+ * construction. The engine provides the two actions; the defaults do nothing, which
  * keeps the machine usable as a pure model (`transition`) in tests.
  */
 export const workflowMachine = setup({
@@ -38,7 +43,8 @@ export const workflowMachine = setup({
       on: {
         WorkflowSuspended: 'suspended',
         WorkflowDeleted: 'deleted',
-        Rearm: { target: 'active', reenter: true },
+        // Not a re-entry: arming replaces the timer, and at 10,000 claims a second exit + entry is measurable.
+        Rearm: { actions: 'armTimer' },
       },
     },
     suspended: {

@@ -31,11 +31,26 @@ export function planCatchUp(
     if (toInclusive > fromExclusive) events.push({ type: 'OccurrencesSkipped', data: { fromExclusive, toInclusive, reason, at: now } });
   };
   const windowStart = now - state.def.catchUpWindowMs;
-  const stale = state.pending.filter((p) => p.t <= now - misfireThresholdMs).map((p) => p.t);
-  for (const p of stale) {
-    if (p < windowStart) skip(p - 1, p, 'outside-catch-up-window');
-    else if (state.def.misfirePolicy === 'fire-all') claim(p);
-    else skip(p - 1, p, state.def.misfirePolicy === 'skip' ? missedReason : 'coalesced');
+  const policy = state.def.misfirePolicy;
+  for (const p of state.pending) {
+    if (p.t > now - misfireThresholdMs) continue; // its engine may still fire it
+    if (p.t < windowStart) {
+      skip(p.t - 1, p.t, 'outside-catch-up-window');
+      continue;
+    }
+    switch (policy) {
+      case 'fire-all':
+        claim(p.t);
+        break;
+      case 'fire-once-now':
+        skip(p.t - 1, p.t, 'coalesced');
+        break;
+      case 'skip':
+        skip(p.t - 1, p.t, missedReason);
+        break;
+      default:
+        unknownPolicy(policy);
+    }
   }
 
   let cursor = state.cursor;
@@ -47,17 +62,32 @@ export function planCatchUp(
   }
   const next = sched.nextAfter(cursor);
   if (next === null || next > now) return events;
-  if (next > now - misfireThresholdMs || state.def.misfirePolicy === 'fire-all') {
-    // Not a misfire (or a policy that replays everything): claim in order, a batch at a time.
+  const claimInOrder = (): void => {
     for (let t: number | null = next, n = 0; t !== null && t <= now && n < CATCH_UP_BATCH; t = sched.nextAfter(t), n++) claim(t);
+  };
+  if (next > now - misfireThresholdMs) {
+    claimInOrder(); // late, but not a misfire: every policy fires it
     return events;
   }
   const last = sched.lastAtOrBefore(now) ?? next;
-  if (state.def.misfirePolicy === 'fire-once-now') {
-    skip(cursor, last - 1, 'coalesced');
-    claim(last);
-  } else {
-    skip(cursor, last, missedReason);
+  switch (policy) {
+    case 'fire-all':
+      claimInOrder();
+      break;
+    case 'fire-once-now':
+      skip(cursor, last - 1, 'coalesced');
+      claim(last);
+      break;
+    case 'skip':
+      skip(cursor, last, missedReason);
+      break;
+    default:
+      unknownPolicy(policy);
   }
   return events;
+}
+
+/** A policy added to MisfirePolicy without a case above stops the build here. */
+function unknownPolicy(policy: never): never {
+  throw new Error(`Unknown misfire policy ${String(policy)}`);
 }

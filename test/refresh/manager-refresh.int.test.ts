@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDuckDbWarehouse } from '../../src/refresh/warehouse/index.ts';
-import { rebuildRefreshViews } from '../../src/refresh/manager/index.ts';
+import { MAX_WAITING, rebuildRefreshViews } from '../../src/refresh/manager/index.ts';
 import { advance, FAKE, gated, type Harness, openHarness, until } from './manager-harness.ts';
 
 let h: Harness | undefined;
@@ -158,6 +158,24 @@ describe('retries and auto-suspend', () => {
   });
 });
 
+describe('a fire of a table freshet does not hold', () => {
+  it('fails with Flink’s not-found message without asking the warehouse (a Map lookup per fire, not a query)', async () => {
+    const real = createDuckDbWarehouse();
+    let lookups = 0;
+    const counting = { ...real, open: real.open.bind(real), close: real.close.bind(real), execute: real.execute.bind(real), describeQuery: real.describeQuery.bind(real), createTable: real.createTable.bind(real), dropTable: real.dropTable.bind(real), refresh: real.refresh.bind(real), tableExists: (i: Parameters<typeof real.tableExists>[0]) => (lookups++, real.tableExists(i)) };
+    h = await openHarness({ warehouse: counting });
+    await h.manager.executeStatement(`CREATE TABLE plain (v INTEGER)`);
+    const fire = (table: string) =>
+      h!.manager.asRefreshTrigger().fire({ workflowId: 'w', workflowName: 'n', workflowGroup: 'g', tableIdentifier: `\`freshet\`.\`default\`.\`${table}\``, scheduleTime: 0, scheduleTimeText: '2024-03-10 00:00:00', timeZone: 'UTC', dynamicOptions: {}, executionConfig: {}, initConfig: {}, manual: false });
+    lookups = 0;
+    for (let i = 0; i < 20; i++) await expect(fire('gone')).rejects.toThrow(/Cannot find table '`freshet`.`default`.`gone`'/);
+    expect(lookups).toBe(0);
+    // A user's own refresh still learns that the name is a plain table, not a materialized one.
+    await expect(h.manager.refreshMaterializedTable('plain', false, null, {}, {}, {})).rejects.toThrow(/plain/);
+    expect(lookups).toBe(1);
+  });
+});
+
 describe('overlap policies', () => {
   async function overlapping(policy: string | undefined) {
     const w = gated(createDuckDbWarehouse());
@@ -187,6 +205,18 @@ describe('overlap policies', () => {
     // Never two at once: each started after the previous one ended.
     for (let i = 1; i < history.length; i++) expect(history[i]!.startedAt! >= history[i - 1]!.endedAt!).toBe(true);
     expect(await rowsOf('SELECT * FROM t ORDER BY ds')).toEqual([['2024-03-09', 1], ['2024-03-10', 2]]);
+  });
+
+  it('buffer-all keeps at most MAX_WAITING fires waiting; the next is skipped as a backlog and recorded', async () => {
+    const { w, fire } = await overlapping(undefined);
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    expect(disposition(await fire(day(0)))).toBe('started');
+    for (let i = 1; i <= MAX_WAITING; i++) expect(disposition(await fire(day(i)))).toBe('queued');
+    expect(await fire(day(MAX_WAITING + 1))).toEqual({ disposition: 'skipped-backlog' });
+    expect((await h!.manager.getRefreshStatus('t')).queued).toHaveLength(MAX_WAITING);
+    w.release();
+    await h!.manager.whenIdle();
+    expect((await h!.manager.getRefreshHistory('t')).length).toBe(MAX_WAITING + 1);
   });
 
   it('skip drops a fire that arrives while one runs, and records it', async () => {

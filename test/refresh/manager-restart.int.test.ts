@@ -45,3 +45,24 @@ describe('restart in the middle of a refresh', () => {
     h = next;
   });
 });
+
+describe('what a restart can recall of a fire', () => {
+  it('the operation a workflow fire submitted is found again by workflow and nominal time, after a restart too', async () => {
+    h = await openHarness({ storeKind: 'sqlite' });
+    await h.manager.executeStatement(`CREATE TABLE s (ds VARCHAR, v INTEGER)`);
+    await h.manager.executeStatement(`CREATE MATERIALIZED TABLE t FRESHNESS = INTERVAL '1' DAY AS SELECT * FROM s`);
+    const trigger = h.manager.asRefreshTrigger();
+    const t = Date.parse('2024-03-10T00:00:00Z');
+    const fire = { workflowId: 'wf-1', workflowName: 'w', workflowGroup: 'g', tableIdentifier: '`freshet`.`default`.`t`', timeZone: 'UTC', dynamicOptions: {}, executionConfig: {}, initConfig: {}, manual: false };
+    const submitted = await trigger.fire({ ...fire, scheduleTime: t, scheduleTimeText: '2024-03-10 00:00:00' });
+    expect(submitted?.operationHandle).toBeTruthy();
+    expect(await trigger.recall!('wf-1', t)).toMatchObject({ operationHandle: submitted!.operationHandle, disposition: 'started' });
+    expect(await trigger.recall!('wf-1', t + 1)).toBeNull(); // another time of the same workflow
+    expect(await trigger.recall!('wf-2', t)).toBeNull(); // the same time of another workflow
+
+    const next = await h.restart({});
+    h = next;
+    expect(await next.manager.asRefreshTrigger().recall!('wf-1', t)).toMatchObject({ operationHandle: submitted!.operationHandle });
+    await next.manager.whenIdle();
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canApply, nextOperationStatus, type OperationMachineEvent } from '../../src/refresh/operations/index.ts';
-import { admit } from '../../src/refresh/manager/index.ts';
+import { admit, MAX_WAITING } from '../../src/refresh/manager/index.ts';
 import { evolveOperation, OPERATION_STATUSES, type OperationEvent, type OperationStatus, resourcesOf, retryDelayMs } from '../../src/refresh/operations/index.ts';
 
 // Flink's OperationStatus.isValidStatusTransition table (research note §2).
@@ -89,6 +89,13 @@ describe('overlap admission', () => {
     expect(admit(busy, 'buffer-all', 'periodic')).toMatchObject({ disposition: 'queued', admit: true });
     expect(admit(busy, 'cancel-other', 'periodic')).toEqual({ disposition: 'cancelled-other', cancel: ['a', 'b'], admit: true });
     expect(admit(busy, 'skip', 'one-time')).toMatchObject({ disposition: 'queued', admit: true });
+  });
+  it('bounds the waiting queue of scheduled refreshes; one-time refreshes and cancel-other still get in', () => {
+    const full = { running: 'a', queue: Array.from({ length: MAX_WAITING }, (_, i) => `q${i}`) };
+    expect(admit({ ...full, queue: full.queue.slice(1) }, 'buffer-all', 'periodic')).toMatchObject({ disposition: 'queued', admit: true });
+    expect(admit(full, 'buffer-all', 'periodic')).toEqual({ disposition: 'skipped-backlog', cancel: [], admit: false });
+    expect(admit(full, 'buffer-all', 'one-time')).toMatchObject({ disposition: 'queued', admit: true });
+    expect(admit(full, 'cancel-other', 'periodic')).toMatchObject({ disposition: 'cancelled-other', admit: true });
   });
 });
 

@@ -1,10 +1,10 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import type { FreshetRuntime } from '../../runtime/index.ts';
+import type { Clock } from '../../clock/index.ts';
 import { nextFireTimes } from '../../cron/index.ts';
 import { errorResponses } from '../schemas/common.ts';
 
 /** Preview a Quartz cron expression: its next fire times in a zone, or 400 with what is wrong with it. */
-export function cronRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
+export function cronRoutes(clock: Clock, defaultZone: string): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/cron/preview',
@@ -24,8 +24,8 @@ export function cronRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
       async (request) => {
         const q = request.query;
         const times = nextFireTimes(q.expression, {
-          after: q.after ?? new Date(runtime.clock.now()),
-          timeZone: q.timeZone ?? runtime.config.timeZone,
+          after: q.after ?? new Date(clock.now()),
+          timeZone: q.timeZone ?? defaultZone,
           count: q.count ?? 5,
         });
         return { fireTimes: times.map((t) => t.toISOString()) };

@@ -1,6 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import type { LogFilter } from '../../events/index.ts';
-import type { FreshetRuntime } from '../../runtime/index.ts';
+import type { EventStore, LogFilter } from '../../events/index.ts';
 import { ApiRequestError } from '../errors.ts';
 import { listParam } from '../params.ts';
 import { errorResponses } from '../schemas/common.ts';
@@ -25,8 +24,7 @@ function resumePoint(header: string | string[] | undefined, from: number): numbe
 }
 
 /** The global event log: paged reads, and a Server-Sent-Events subscription with the same filters. */
-export function eventRoutes(runtime: FreshetRuntime, streams: SseStreams, sse: SseOptions): FastifyPluginAsyncTypebox {
-  const store = runtime.store;
+export function eventRoutes(store: EventStore, streams: SseStreams, sse: SseOptions): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/events',

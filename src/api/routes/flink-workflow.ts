@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { EmbeddedWorkflowScheduler } from '../../workflow-scheduler/index.ts';
 import {
   CreatePeriodicRefreshWorkflow,
   DeleteRefreshWorkflow,
@@ -6,7 +7,6 @@ import {
   ResumeRefreshWorkflow,
   SuspendRefreshWorkflow,
 } from '../../workflow-scheduler/index.ts';
-import type { FreshetRuntime } from '../../runtime/index.ts';
 import { commandContext } from '../auth.ts';
 import { Empty, errorResponses, NullableStringMap, Reason } from '../schemas/common.ts';
 import { MisfirePolicy } from '../schemas/workflow.ts';
@@ -37,8 +37,7 @@ const tags = ['flink'];
  * Flink's `/workflow/embedded-scheduler/*` endpoints (SQL Gateway REST API v3): same paths, field names and error
  * texts, so Flink's EmbeddedWorkflowScheduler REST client works unchanged. Client mistakes are 4xx (Flink: 500).
  */
-export function flinkWorkflowRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
-  const scheduler = runtime.scheduler;
+export function flinkWorkflowRoutes(scheduler: EmbeddedWorkflowScheduler): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/workflow/embedded-scheduler/create',

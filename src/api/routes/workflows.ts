@@ -1,5 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import type { FreshetRuntime } from '../../runtime/index.ts';
+import type { Clock } from '../../clock/index.ts';
+import type { EmbeddedWorkflowScheduler } from '../../workflow-scheduler/index.ts';
 import { commandContext } from '../auth.ts';
 import { ApiRequestError } from '../errors.ts';
 import { emptyBody, parseInstant } from '../params.ts';
@@ -12,8 +13,7 @@ const tags = ['workflows'];
 const DAY_MS = 86_400_000;
 
 /** freshet's own workflow API: read models, audit history, the occurrence ledger, and commands by id. */
-export function workflowRoutes(runtime: FreshetRuntime): FastifyPluginAsyncTypebox {
-  const { scheduler, clock } = runtime;
+export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Clock): FastifyPluginAsyncTypebox {
   const queries = scheduler.queries;
   const ok = { 200: WorkflowInfo, ...errorResponses };
   return async (app) => {

@@ -13,6 +13,11 @@ export function deferredRefreshTrigger(): { trigger: RefreshTrigger; bind(target
         if (!target) return Promise.reject(new Error('The refresh trigger is not bound to a MaterializedTableManager yet.'));
         return target.fire(request);
       },
+      // Forwarded, so the engine can ask the manager what a crash left behind (see RefreshTrigger.recall).
+      recall: (workflowId, nominalTime) => {
+        if (!target?.recall) return Promise.reject(new Error('The refresh trigger is not bound to a MaterializedTableManager yet.'));
+        return target.recall(workflowId, nominalTime);
+      },
     },
     bind(t) {
       target = t;

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../events/index.ts';
+import { type EventStore, readPages } from '../../events/index.ts';
 import {
   asOperationEvent,
   evolveOperation,
@@ -57,6 +57,8 @@ const byAge = (a: OperationState, b: OperationState) => a.submittedAt - b.submit
 export class RefreshViews {
   private readonly tables = new Map<string, TableRefreshView>();
   private readonly operations = new Map<string, OperationState>();
+  /** `workflowId@nominalTime` → the operation that fire submitted. */
+  private readonly byFire = new Map<string, string>();
 
   applyTable(event: TableEvent): void {
     const id = event.data.identifier;
@@ -78,6 +80,9 @@ export class RefreshViews {
     const handle = event.data.operationHandle;
     const state = evolveOperation(this.operations.get(handle), event);
     this.operations.set(handle, state);
+    if (event.type === 'RefreshSubmitted' && event.data.workflowId !== null && event.data.nominalTime !== undefined) {
+      this.byFire.set(`${event.data.workflowId}@${event.data.nominalTime}`, handle);
+    }
     const view = this.tables.get(state.table);
     if (!view) return;
     view.operations.set(handle, state);
@@ -91,6 +96,12 @@ export class RefreshViews {
     } else if (event.type === 'RefreshFailed' || event.type === 'RefreshTimedOut') {
       view.consecutiveFailures += 1;
     }
+  }
+
+  /** The operation a workflow's fire at `nominalTime` submitted, if it submitted one. */
+  operationOfFire(workflowId: string, nominalTime: number): OperationState | undefined {
+    const handle = this.byFire.get(`${workflowId}@${nominalTime}`);
+    return handle === undefined ? undefined : this.operations.get(handle);
   }
 
   operation(handle: string): OperationState | undefined {
@@ -162,12 +173,13 @@ const STATUS_OF: Record<OperationState['status'], RefreshStatus['status']> = {
 /** Folds the whole log into fresh views: what the live views must equal. */
 export async function rebuildRefreshViews(store: EventStore): Promise<RefreshViews> {
   const views = new RefreshViews();
-  const events = await store.readAll({ filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } });
-  for (const recorded of events) {
-    const table = asTableEvent(recorded);
-    if (table) views.applyTable(table);
-    const op = asOperationEvent(recorded);
-    if (op) views.applyOperation(op);
+  for await (const page of readPages(store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
+    for (const recorded of page) {
+      const table = asTableEvent(recorded);
+      if (table) views.applyTable(table);
+      const op = asOperationEvent(recorded);
+      if (op) views.applyOperation(op);
+    }
   }
   return views;
 }

@@ -20,6 +20,8 @@ export interface RefreshAsk {
   staticPartitions: Record<string, string>;
   executionConfig: Record<string, string>;
   workflowId: string | null;
+  /** The fire's nominal time, when a workflow's fire asks (see RefreshSubmittedData.nominalTime). */
+  nominalTime?: number;
   manual: boolean;
 }
 
@@ -39,7 +41,7 @@ export class RefreshSubmission {
   ) {}
 
   async submit(ask: RefreshAsk, ctx: CommandContext): Promise<SubmitResult> {
-    const table = await this.deps.queries.requireTable(ask.identifier);
+    const table = await this.deps.queries.requireTable(ask.identifier, ask.workflowId === null);
     const d = table.definition;
     const objectId = { catalog: d.catalog, database: d.database, table: d.table };
     for (const [key, value] of Object.entries(ask.staticPartitions ?? {})) {
@@ -62,12 +64,13 @@ export class RefreshSubmission {
         threads,
         timeoutMs,
         workflowId: ask.workflowId,
+        ...(ask.nominalTime !== undefined ? { nominalTime: ask.nominalTime } : {}),
         manual: ask.manual,
         policy,
       },
       ctx,
     );
-    if (result.disposition === 'skipped-overlap') {
+    if (result.disposition === 'skipped-overlap' || result.disposition === 'skipped-backlog') {
       const data = { identifier: d.identifier, scheduleTime: ask.scheduleTime, policy, skippedAt: this.deps.clock.now() };
       await this.deps.registry.append(d.identifier, [{ type: 'RefreshFireSkipped', data }], ctx);
     }

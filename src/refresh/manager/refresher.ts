@@ -22,7 +22,7 @@ import type { OverlapPolicy } from './types.ts';
 /** A refresh to submit: what its RefreshSubmitted event records about the request, plus the table and its policy. */
 export type SubmitRequest = Pick<
   RefreshSubmittedData,
-  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'manual'
+  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'nominalTime' | 'manual'
 > & { table: TableState; policy: OverlapPolicy };
 
 export interface SubmitResult {
@@ -44,6 +44,8 @@ interface EarlyAttempt {
  * Runs refresh operations: one lane per table (one refresh at a time, so no partition is ever written twice at
  * once), the overlap policy at the lane's door, and real cancellation. An operation's attempts and retries run in
  * retry-loop.ts, one attempt in refresh-attempt.ts; what a crash left unfinished is settled by recover-operations.ts.
+ * Over 250 lines because lanes, running attempts, progress and waiters are one piece of state with one invariant
+ * (an operation is in exactly one of them until it settles); split, each file would have to trust the other's.
  */
 export class Refresher {
   private readonly lanes = new Map<string, Lane>();
@@ -95,6 +97,7 @@ export class Refresher {
       maxAttempts: req.kind === 'periodic' ? this.deps.retry.maxAttempts : 1,
       disposition: decision.disposition,
       workflowId: req.workflowId,
+      ...(req.nominalTime !== undefined ? { nominalTime: req.nominalTime } : {}),
       manual: req.manual,
       submittedAt: this.deps.clock.now(),
     };

@@ -33,12 +33,18 @@ export class TableQueries {
   constructor(private readonly deps: TableQueryDeps) {}
 
   /** The live materialized table of that identifier; Flink's ValidationException when there is none. */
-  async requireTable(identifier: string | ObjectIdentifier): Promise<TableState> {
+  /**
+   * The materialized table of that identifier, or Flink's error. `explain: false` (a workflow's fire) skips asking
+   * DuckDB whether a plain table of that name exists, which only picks the message: a fire of a table freshet
+   * does not hold then costs a Map lookup, not a warehouse query (at thousands of such fires a second, that query
+   * was their whole cost).
+   */
+  async requireTable(identifier: string | ObjectIdentifier, explain = true): Promise<TableState> {
     const objectId = typeof identifier === 'string' ? parseIdentifier(identifier, this.deps.defaults) : identifier;
     const id = asSerializableString(objectId);
     const table = this.deps.registry.get(id);
     if (table) return table;
-    if (await this.deps.warehouse.tableExists(objectId)) throw new FlinkValidationError(msg.notMaterialized(id));
+    if (explain && (await this.deps.warehouse.tableExists(objectId))) throw new FlinkValidationError(msg.notMaterialized(id));
     throw new FlinkValidationError(msg.notFound(id, this.deps.defaults.catalog), undefined, 'TABLE_NOT_FOUND');
   }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/index.ts';
-import { type CommandContext, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
+import { atOwnVersion, type CommandContext, decideAndAppend, eventMetadata, type EventStore, type RecordedEvent, SerialPerKey } from '../../events/index.ts';
 import { asTableEvent, evolveTable, type TableEvent, type TableState, tableStreamName } from './table-events.ts';
 
 /**
@@ -40,18 +40,27 @@ export class TableRegistry {
     return this.serial.run(identifier, work);
   }
 
-  /** Appends at the version last seen for this table (any prior incarnation included). */
+  /**
+   * Appends at the version last seen for this table (any prior incarnation included). The callers decided these
+   * events under `exclusive`, with checks outside any pure decide (the warehouse, the workflow), so a conflict —
+   * another process wrote to the table — is reported with nothing written, not decided over again.
+   */
   async append(identifier: string, events: TableEvent[], ctx: CommandContext): Promise<TableState | undefined> {
-    const before = this.states.get(identifier);
-    const metadata = eventMetadata(ctx, this.clock.now());
-    const result = await this.store.appendToStream(
-      tableStreamName(identifier),
-      events.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data, metadata })),
-      { expectedVersion: before ? before.version : 'no_stream' },
-    );
-    let state = before;
-    let version = result.nextExpectedVersion - events.length;
-    for (const e of events) {
+    const done = await decideAndAppend<TableState | undefined, TableEvent>({
+      store: this.store,
+      stream: tableStreamName(identifier),
+      read: () => atOwnVersion(this.states.get(identifier)),
+      decide: () => events,
+      envelopes: (decided, at) => {
+        const metadata = eventMetadata(ctx, at);
+        return decided.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data, metadata }));
+      },
+      now: () => this.clock.now(),
+      attempts: 1,
+    });
+    let state = done.before.state;
+    let version = done.version - done.events.length;
+    for (const e of done.events) {
       version += 1;
       state = evolveTable(state, e, version);
       this.onRecorded(e);

@@ -24,6 +24,12 @@ export interface RefreshSubmittedData {
   disposition: FireDisposition;
   /** Set when the request came from a workflow fire. */
   workflowId: string | null;
+  /**
+   * The fire's nominal time (epoch ms), with workflowId: which fire this refresh is, so a restart can tell a fire
+   * that was submitted before a crash from one that was not (RefreshTrigger.recall). Absent for one-time refreshes
+   * and in events written before freshet recorded it (an optional field: schema version 1 still reads).
+   */
+  nominalTime?: number;
   manual: boolean;
   submittedAt: number;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildServer, type BuildServerOptions } from '../../../src/api/index.ts';
+import { buildServer, type BuildServerOptions, type ServedParts } from '../../../src/api/index.ts';
 import type { MaterializedTableManager } from '../../../src/refresh/index.ts';
 import { type FreshetRuntime, openFreshet } from '../../../src/runtime/index.ts';
 
@@ -29,7 +29,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export interface ApiHarnessOptions extends Omit<Partial<BuildServerOptions>, 'runtime'> {
+export interface ApiHarnessOptions extends Omit<Partial<BuildServerOptions>, keyof ServedParts> {
   /** Also wire a MaterializedTableManager over a real DuckDB warehouse in the temp dir. */
   withTables?: boolean;
   store?: string;
@@ -46,7 +46,7 @@ export async function openApi(options: ApiHarnessOptions = {}): Promise<ApiHarne
   // The runtime carries the real manager over a DuckDB file in the temp dir; `withTables` only tells the tests to use it.
   const runtime = await openFreshet({ store: store ?? 'memory', dataDir: dir, timeZone: 'UTC', ...(realClock ? {} : { clock }), ...(allowReadDirs ? { allowReadDirs } : {}) });
   const tables = withTables ? runtime.tables : undefined;
-  const app = buildServer({ runtime, ...server });
+  const app = buildServer({ ...runtime, timeZone: runtime.config.timeZone, ...server });
   await app.ready();
   return {
     app,
