@@ -1,71 +1,99 @@
-import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import type { EventStore } from '../events/index.ts';
-import { applyWorkflowEvent, diffProjections, type ProjectedWorkflow, rebuildWorkflows, sqliteProjectionPersistence } from '../projections/index.ts';
-import { openEventStore, projectionsFile, storeKindOf } from '../runtime/index.ts';
+import { type LogCheck, type LoadedReadModel, type ReadModelLocation, ReadModelUnreadable, rebuildWorkflows, verifyLog, verifyReadModel } from '../projections/index.ts';
+import { openEventStore } from '../runtime/index.ts';
 import { CliError } from './client.ts';
+import { type ReplaySource, replaySource, type SourceOptions } from './replay-source.ts';
 
 export interface ReplayOptions {
   dataDir: string;
   store: string;
+  dataDirFrom: SourceOptions['dataDirFrom'];
   verify?: boolean;
+  rebuild?: boolean;
   json?: boolean;
 }
 
+const MARK: Record<LogCheck['outcome'], string> = { ok: '✓', failed: '✗', 'not checked': '–' };
+const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+
 export async function runReplay(o: ReplayOptions): Promise<void> {
-  const path = projectionsFile(o.dataDir);
-  if (o.verify && (storeKindOf(o.store) !== 'sqlite' || !existsSync(path))) {
-    throw new CliError(`Nothing to verify against: freshet keeps a saved read model only for the SQLite store (${path} not found). Run freshet on this data directory first.`, 2);
-  }
+  if (o.verify && o.rebuild) throw new CliError('--verify checks the saved read model and --rebuild replaces it: give one of them.', 2);
+  const source = replaySource({ ...o, readOnly: !o.rebuild });
   const store = openEventStore(o.store, o.dataDir);
   try {
-    // The saved model is read first, so the rebuild below reaches at least its checkpoint even while freshet runs.
-    const saved = o.verify ? await loadSaved(path) : undefined;
     const head = await store.headPosition();
     const bar = process.stderr.isTTY && head > 50_000 ? new SingleBar({ format: 'replaying {bar} {percentage}% | {value}/{total} positions | ETA {eta}s' }) : undefined;
     bar?.start(head, 0);
     const t0 = performance.now();
-    const rebuilt = await rebuildWorkflows(store, (position) => bar?.update(position));
-    bar?.stop();
-    const summary = { events: rebuilt.events, workflows: rebuilt.rows.size, position: rebuilt.position, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) };
-    if (!saved) {
-      process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `Rebuilt ${summary.workflows} workflow(s) from ${summary.events} event(s) in ${summary.seconds}s.\n`);
+    const seconds = (): number => Number(((performance.now() - t0) / 1000).toFixed(2));
+    if (o.verify) {
+      // The saved model is read first, so the log read below reaches at least its checkpoint even while freshet runs.
+      const saved = await loadSaved(source);
+      const verified = await verifyLog(store, source.traits, (position) => bar?.update(position));
+      bar?.stop();
+      const readModel =
+        saved.kind === 'check'
+          ? saved.check
+          : verified.complete
+            ? await verifyReadModel(store, saved.loaded, verified, saved.where)
+            : notChecked(`the log could not be read past position ${verified.position}, so there is nothing sound to compare ${saved.where.readModel} with`);
+      report(source, [...verified.checks, readModel], { events: verified.events, workflows: verified.rows.size, position: verified.position, seconds: seconds() }, !!o.json);
       return;
     }
-    // The saved model lags by at most its flush interval: catch it up from its checkpoint to exactly where the
-    // rebuild stopped, so events written meanwhile by a running freshet are in neither or both.
-    await catchUp(store, saved.rows, saved.position, rebuilt.position);
-    const differences = diffProjections(saved.rows, rebuilt.rows);
-    if (o.json) process.stdout.write(`${JSON.stringify({ ...summary, checkpoint: saved.position, differences })}\n`);
-    else if (differences.length === 0) {
-      process.stdout.write(`OK: the read model equals a rebuild from the log (${summary.workflows} workflow(s), ${summary.events} event(s), checkpoint ${saved.position}, ${summary.seconds}s).\n`);
-    } else {
-      process.stdout.write(`MISMATCH in ${differences.length} workflow(s):\n`);
-      for (const d of differences.slice(0, 20)) process.stdout.write(`  ${d.workflowId}: live ${JSON.stringify(d.live)}\n    rebuilt ${JSON.stringify(d.rebuilt)}\n`);
+    const rebuilt = await rebuildWorkflows(store, (position) => bar?.update(position), source.log);
+    bar?.stop();
+    const summary = { log: source.log, events: rebuilt.events, workflows: rebuilt.rows.size, position: rebuilt.position, seconds: seconds() };
+    if (!o.rebuild) {
+      out(o.json ? JSON.stringify(summary) : `Rebuilt ${summary.workflows} workflow(s) from ${summary.events} event(s) of ${source.log} in ${summary.seconds}s (nothing saved; --rebuild saves it as the read model).`);
+      return;
     }
-    if (differences.length > 0) process.exitCode = 1;
+    if (!source.readModel) throw new CliError(`Nothing to replace: ${source.noReadModel}.`, 2);
+    const persistence = source.readModel();
+    try {
+      await persistence.load(); // opens it; a file that cannot be read is moved aside here, as at freshet's start
+      await persistence.replace(rebuilt.checkpoint, rebuilt.rows);
+    } finally {
+      await persistence.close();
+    }
+    for (const notice of persistence.notices) process.stderr.write(`freshet: ${notice}\n`);
+    const saved = { ...summary, readModel: persistence.location.readModel, checkpoint: rebuilt.checkpoint.position };
+    out(o.json ? JSON.stringify(saved) : `Rebuilt ${saved.workflows} workflow(s) from ${saved.events} event(s) of ${source.log} and saved them as the read model ${saved.readModel} (checkpoint ${saved.checkpoint}, ${saved.seconds}s).`);
   } finally {
     await store.close();
   }
 }
 
-async function loadSaved(path: string): Promise<{ position: number; rows: Map<string, ProjectedWorkflow> }> {
-  const persistence = sqliteProjectionPersistence(path);
+const notChecked = (detail: string): LogCheck => ({ name: 'read model', outcome: 'not checked', detail, problems: [] });
+
+type Saved = { kind: 'loaded'; loaded: LoadedReadModel; where: ReadModelLocation } | { kind: 'check'; check: LogCheck };
+
+/** The saved read model, or the check that says why there is none to compare (absent, unreadable). */
+async function loadSaved(source: ReplaySource): Promise<Saved> {
+  if (!source.readModel) return { kind: 'check', check: notChecked(source.noReadModel ?? 'no read model') };
+  const persistence = source.readModel();
   try {
-    return await persistence.load();
+    return { kind: 'loaded', loaded: await persistence.load(), where: persistence.location };
+  } catch (error) {
+    if (!(error instanceof ReadModelUnreadable)) throw error;
+    const detail = `${persistence.location.readModel} cannot be read (${error.message}); freshet moves it aside and rebuilds it at its next start`;
+    return { kind: 'check', check: { name: 'read model', outcome: 'failed', detail, problems: [] } };
   } finally {
     await persistence.close();
   }
 }
 
-async function catchUp(store: EventStore, rows: Map<string, ProjectedWorkflow>, from: number, to: number): Promise<void> {
-  for (let after = from; after < to; ) {
-    const page = await store.readAll({ after, maxCount: 5_000 });
-    if (page.length === 0) return;
-    for (const e of page) {
-      if (e.position > to) return;
-      applyWorkflowEvent(rows, e);
-      after = e.position;
-    }
+function report(source: ReplaySource, checks: LogCheck[], totals: { events: number; workflows: number; position: number; seconds: number }, json: boolean): void {
+  const failed = checks.filter((c) => c.outcome === 'failed');
+  const skipped = checks.filter((c) => c.outcome === 'not checked').length;
+  if (failed.length > 0) process.exitCode = 1;
+  if (json) {
+    out(JSON.stringify({ ok: failed.length === 0, log: source.log, ...totals, checks }));
+    return;
+  }
+  const counted = `${checks.length - failed.length - skipped} of ${checks.length} checks passed${skipped > 0 ? `, ${skipped} not checked` : ''}`;
+  out(`${failed.length === 0 ? 'OK' : 'FAILED'}: ${counted} (${source.log}: ${totals.events} event(s), ${totals.workflows} workflow(s), ${totals.seconds}s).`);
+  for (const c of checks) {
+    out(`  ${MARK[c.outcome]} ${c.name}: ${c.detail}`);
+    for (const p of c.problems) out(`      ${p}`);
   }
 }

@@ -24,6 +24,7 @@ export function registerServe(program: Command): void {
       await runtime.close();
       throw error;
     }
+    for (const notice of runtime.notices) process.stderr.write(`freshet: ${notice}\n`);
     const workflows = runtime.scheduler.queries.list().total;
     process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
     const running = server;

@@ -1,34 +1,41 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EventStore } from '../events/index.ts';
 import { WORKFLOW_STREAM_PREFIX } from '../workflows/index.ts';
-import type { ProjectedWorkflow } from './persistence.ts';
+import { eventFingerprint } from './checkpoint.ts';
+import type { Checkpoint, ProjectedWorkflow } from './persistence.ts';
 import { applyWorkflowEvent } from './workflow-projection.ts';
 
 // Small pages keep the garbage collector cheap: measured faster than 20,000-row pages on SQLite.
 const PAGE = 2_000;
 
-/** The read model rebuilt from nothing but the log. */
+/** The read model rebuilt from nothing but the log; `checkpoint` names the last event read, to save it with. */
 export async function rebuildWorkflows(
   store: EventStore,
   onProgress?: (position: number, head: number) => void,
-): Promise<{ rows: Map<string, ProjectedWorkflow>; position: number; events: number }> {
+  log?: string,
+): Promise<{ rows: Map<string, ProjectedWorkflow>; position: number; events: number; checkpoint: Checkpoint }> {
   const rows = new Map<string, ProjectedWorkflow>();
   const head = await store.headPosition();
   let position = 0;
   let events = 0;
+  let checkpoint: Checkpoint = { position: 0, event: null };
   for (;;) {
     // Unfiltered: a prefix filter costs the SQLite store a JSON lookup per row; skipping other streams here is cheaper.
     const page = await store.readAll({ after: position, maxCount: PAGE });
     for (const e of page) {
       if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) continue;
-      applyWorkflowEvent(rows, e);
+      applyWorkflowEvent(rows, e, log);
       events++;
     }
-    if (page.length > 0) position = page[page.length - 1]!.position;
+    const last = page[page.length - 1];
+    if (last) {
+      position = last.position;
+      checkpoint = { position, event: eventFingerprint(last) };
+    }
     onProgress?.(position, head);
     if (page.length < PAGE) break;
   }
-  return { rows, position, events };
+  return { rows, position, events, checkpoint };
 }
 
 export interface ProjectionDifference {

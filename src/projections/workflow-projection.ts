@@ -1,18 +1,35 @@
 import type { Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent } from '../events/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
-import type { ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
+import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
+import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
+import { UnreadableEventError } from './errors.ts';
+import { workflowEventProblem } from './workflow-event-schema.ts';
+
+/** Pages of the catch-up at start: small enough for a cheap garbage collector (as rebuild.ts). */
+const PAGE = 2_000;
 
 const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
 
-/** Folds one event into the rows; a no-op for an event already applied, so feeding the log twice is harmless. */
-export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: RecordedEvent): boolean {
+/**
+ * Folds one event into the rows; a no-op for an event already applied, so feeding the log twice is harmless. An
+ * event that does not parse under its schema version, or that evolve cannot take, throws UnreadableEventError
+ * naming `log`, its position and its stream.
+ */
+export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: RecordedEvent, log = 'the event log'): boolean {
   if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) return false;
   const id = idOf(e);
   const row = rows.get(id);
   if (row && e.version <= row.version) return false;
-  const state = evolve(row?.state, { type: e.type, data: e.data } as WorkflowEvent, e.metadata);
+  const problem = workflowEventProblem(e);
+  if (problem) throw new UnreadableEventError(log, e.position, e.streamName, problem);
+  let state;
+  try {
+    state = evolve(row?.state, { type: e.type, data: e.data } as WorkflowEvent, e.metadata);
+  } catch (error) {
+    throw new UnreadableEventError(log, e.position, e.streamName, `${e.type} cannot be applied (${(error as Error).message})`);
+  }
   if (!state) return false;
   rows.set(id, { state, version: e.version });
   return true;
@@ -26,10 +43,14 @@ export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
   private readonly dirty = new Map<string, ProjectedWorkflow>();
   private applied = 0;
+  /** The fingerprint of the event at `applied`, saved with it (checkpoint.ts). */
+  private appliedEvent: string | null = null;
   /** Callers waiting to read their own writes, ordered by position: each event wakes only the ones it reaches. */
   private readonly waiters: { position: number; resolve: () => void }[] = [];
   private subscription?: Subscription;
   private flushTimer?: NodeJS.Timeout;
+  /** Only a started projection saves: one refused at open must not overwrite the checkpoint it was refused for. */
+  private started = false;
 
   constructor(
     private readonly store: EventStore,
@@ -39,19 +60,45 @@ export class WorkflowProjection {
 
   async start(): Promise<void> {
     const loaded = await this.persistence.load();
+    await checkCheckpoint(this.store, loaded.checkpoint, this.persistence.location);
     this.rows = loaded.rows;
-    this.advance(loaded.position);
-    this.subscription = this.store.subscribe({ after: loaded.position, filter: { streamPrefix: WORKFLOW_STREAM_PREFIX } }).subscribe({
-      next: (e) => this.apply(e),
+    this.appliedEvent = loaded.checkpoint.event;
+    this.advance(loaded.checkpoint.position);
+    // Caught up here rather than by the subscription: an event that cannot be folded refuses the open, naming its
+    // place in the log, and what the caller lists next already reflects the log.
+    const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
+    for (;;) {
+      const page = await this.store.readAll({ after: this.applied, maxCount: PAGE, filter });
+      for (const e of page) this.apply(e);
+      if (page.length < PAGE) break;
+    }
+    this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
+      next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
+    this.started = true;
+    // What the catch-up folded is saved as soon as the projection may save, not at the next live event.
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+  }
+
+  /** Live, an unreadable event is reported and left out: throwing inside the subscription would end the process. */
+  private applyLive(e: RecordedEvent): void {
+    try {
+      this.apply(e);
+    } catch (error) {
+      if (!(error instanceof UnreadableEventError)) throw error;
+      console.error(`[freshet projection] ${error.message}`);
+      this.appliedEvent = eventFingerprint(e); // read past, so the checkpoint still names the event at its position
+      this.advance(e.position);
+    }
   }
 
   private apply(e: RecordedEvent): void {
-    if (applyWorkflowEvent(this.rows, e)) {
+    if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
     }
+    this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
   }
@@ -59,9 +106,11 @@ export class WorkflowProjection {
   async flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    if (!this.started) return;
     const changed = new Map(this.dirty);
     this.dirty.clear();
-    await this.persistence.save(this.applied, changed);
+    const checkpoint: Checkpoint = { position: this.applied, event: this.appliedEvent };
+    await this.persistence.save(checkpoint, changed);
   }
 
   private advance(position: number): void {
@@ -101,6 +150,7 @@ export class WorkflowProjection {
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.flush();
+    this.started = false;
     await this.persistence.close();
   }
 }

@@ -31,6 +31,8 @@ export interface FreshetRuntime {
   warehouse: WarehouseExecutor;
   /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
   tables: MaterializedTableManager;
+  /** What opening had to repair that an operator should hear about (a damaged read model rebuilt, say). */
+  notices: readonly string[];
   /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
   startEngine(): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     clock,
     timeZone: config.timeZone,
+    logName: projection.location.log,
     ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
   });
   deferred.bind(tables.asRefreshTrigger());
@@ -109,6 +112,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     warehouse,
     tables,
+    notices: [...projection.notices],
     startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async () => {

@@ -3,3 +3,5 @@ export { openFreshet, type FreshetRuntime, type FreshetConfig, type OpenFreshetO
 // The CLI opens the log and the read model as the runtime does.
 export { openEventStore, storeKindOf, StoreSpecError, type StoreKind } from '../events/index.ts';
 export { openProjectionPersistence, projectionsFile } from '../projections/index.ts';
+// replay --verify checks the table manager's events as the manager does at start.
+export { refreshEventProblem } from '../refresh/index.ts';

@@ -34,16 +34,16 @@ describePg(`the WorkflowInfo read model in PostgreSQL${pgSkip.skip ? ` (skipped:
     await store.close();
   });
 
-  it('nodes share the rows: a lagging node saving older rows moves neither a row nor the checkpoint backwards', async () => {
+  it('nodes share the rows: a lagging node saving older rows moves neither a row nor the checkpoint (nor its event) backwards', async () => {
     const schema = freshSchema();
     schemas.push(schema);
     const ahead = postgresProjectionPersistence({ connectionString: PG_URL, schema });
     const behind = postgresProjectionPersistence({ connectionString: PG_URL, schema });
     try {
-      await ahead.save(10, new Map([['w1', row(5, 'new')], ['w2', row(1, 'only')]]));
-      await behind.save(6, new Map([['w1', row(3, 'old')], ['w3', row(2, 'other')]]));
+      await ahead.save({ position: 10, event: 'e10' }, new Map([['w1', row(5, 'new')], ['w2', row(1, 'only')]]));
+      await behind.save({ position: 6, event: 'e6' }, new Map([['w1', row(3, 'old')], ['w3', row(2, 'other')]]));
       const loaded = await behind.load();
-      expect(loaded.position).toBe(10);
+      expect(loaded.checkpoint).toEqual({ position: 10, event: 'e10' });
       expect(Object.fromEntries(loaded.rows)).toEqual({ w1: row(5, 'new'), w2: row(1, 'only'), w3: row(2, 'other') });
     } finally {
       await ahead.close();

@@ -29,15 +29,15 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     await first.appendToStream('orders-1', [ev('Placed'), ev('Paid')]);
     await first.close();
     expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
-    expect(await version()).toEqual([2]);
+    expect(await version()).toEqual([3]);
     const second = await openPostgresEventStore({ connectionString: PG_URL, schema });
     expect((await second.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed', 'Paid']);
     expect(await second.headPosition()).toBe(2);
     await second.close();
-    expect(await version()).toEqual([2]);
+    expect(await version()).toEqual([3]);
   });
 
-  it('a version 1 schema (no read-model tables) is migrated to version 2 at open, its log kept', async () => {
+  it('a version 1 schema (no read-model tables) is migrated to version 3 at open, its log kept', async () => {
     const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
     await store.appendToStream('orders-1', [ev('Placed')]);
     await store.close();
@@ -46,8 +46,20 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     const reopened = await openPostgresEventStore({ connectionString: PG_URL, schema });
     expect((await reopened.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed']);
     await reopened.close();
-    expect(await version()).toEqual([2]);
+    expect(await version()).toEqual([3]);
     expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
+  });
+
+  it('a version 2 schema keeps its read-model checkpoint, which gains a null event (saved before checkpoints named one)', async () => {
+    const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
+    await store.appendToStream('orders-1', [ev('Placed')]);
+    await store.close();
+    await admin.query(`ALTER TABLE ${q()}.projection_checkpoint DROP COLUMN event`);
+    await admin.query(`INSERT INTO ${q()}.projection_checkpoint (name, position) VALUES ('workflow_info', 1)`);
+    await admin.query(`UPDATE ${q()}.schema_version SET version = 2`);
+    await (await openPostgresEventStore({ connectionString: PG_URL, schema })).close();
+    expect(await version()).toEqual([3]);
+    expect((await admin.query(`SELECT name, position, event FROM ${q()}.projection_checkpoint`)).rows).toEqual([{ name: 'workflow_info', position: '1', event: null }]);
   });
 
   it('stores opening a new schema at once wait for each other: one creates it, all use it', async () => {
@@ -55,7 +67,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     try {
       await Promise.all(stores.map((store, index) => store.appendToStream(`s-${index}`, [ev('Made')], { expectedVersion: 'no_stream' })));
       expect(await stores[0]!.headPosition()).toBe(5);
-      expect(await version()).toEqual([2]);
+      expect(await version()).toEqual([3]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
@@ -66,7 +78,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     await admin.query(`UPDATE ${q()}.schema_version SET version = 99`);
     const error: unknown = await openPostgresEventStore({ connectionString: PG_URL, schema }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(StoreCorruptedError);
-    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(2\)/);
+    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(3\)/);
     expect(await version()).toEqual([99]);
   });
 

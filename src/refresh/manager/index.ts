@@ -10,6 +10,7 @@ export { MaterializedTableManager } from './manager.ts';
 export { deferredRefreshTrigger } from './deferred-trigger.ts';
 export { RefreshViews, rebuildRefreshViews, type RefreshHistoryEntry } from './projection.ts';
 export { admit, type Admission, type Lane, MAX_WAITING } from './overlap.ts';
+export { refreshEventProblem } from './refresh-event-schema.ts';
 export { TABLE_EVENT_TYPES, TABLE_STREAM_PREFIX, asTableEvent, evolveTable, tableStreamName, type TableEvent, type TableState } from './table-events.ts';
 export {
   OVERLAP_OPTION,

@@ -13,6 +13,7 @@ import {
   type OperationState,
 } from '../operations/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
+import { UnreadableEventError } from '../../projections/index.ts';
 import { TableLifecycle } from './lifecycle.ts';
 import { recoverInterruptedCommands } from './recovery.ts';
 import { RefreshViews, summarize, type RefreshHistoryEntry } from './projection.ts';
@@ -20,6 +21,7 @@ import { Refresher } from './refresher.ts';
 import { type RefreshAsk, RefreshSubmission } from './refresh-submission.ts';
 import { checkPolicy } from './overlap.ts';
 import { dispatchStatement } from './statements.ts';
+import { refreshEventProblem } from './refresh-event-schema.ts';
 import { TABLE_STREAM_PREFIX } from './table-events.ts';
 import { TableQueries } from './table-queries.ts';
 import { TableRegistry } from './table-registry.ts';
@@ -41,6 +43,7 @@ export class MaterializedTableManager {
   private readonly clock: Clock;
   private readonly defaults: IdentifierDefaults;
   private readonly autoSuspendAfter: number;
+  private readonly logName: string;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly views = new RefreshViews();
   private readonly log: OperationLog;
@@ -59,6 +62,7 @@ export class MaterializedTableManager {
     this.timeZone = options.timeZone;
     this.defaults = { catalog: options.defaults?.catalog ?? DEFAULT_CATALOG, database: options.defaults?.database ?? DEFAULT_DATABASE };
     this.autoSuspendAfter = options.autoSuspendAfterFailures ?? 5;
+    this.logName = options.logName ?? 'the event log';
     this.onError = options.onError ?? ((error, context) => console.error(`[freshet refresh] ${context}:`, error));
     this.log = new OperationLog(this.store, this.clock, (event) => this.views.applyOperation(event));
     this.registry = new TableRegistry(this.store, this.clock, (event) => this.views.applyTable(event));
@@ -89,10 +93,18 @@ export class MaterializedTableManager {
     this.ready ??= (async () => {
       for await (const page of readPages(this.store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
         for (const recorded of page) {
-          const tableEvent = this.registry.load(recorded);
-          if (tableEvent) this.views.applyTable(tableEvent);
-          const opEvent = this.log.load(recorded);
-          if (opEvent) this.views.applyOperation(opEvent);
+          const problem = refreshEventProblem(recorded);
+          if (problem) throw new UnreadableEventError(this.logName, recorded.position, recorded.streamName, problem);
+          try {
+            const tableEvent = this.registry.load(recorded);
+            if (tableEvent) this.views.applyTable(tableEvent);
+            const opEvent = this.log.load(recorded);
+            if (opEvent) this.views.applyOperation(opEvent);
+          } catch (error) {
+            // Named by its place in the log: a bare TypeError from deep in a fold tells an operator nothing.
+            const problem = `${recorded.type} cannot be loaded (${error instanceof Error ? error.message : String(error)})`;
+            throw new UnreadableEventError(this.logName, recorded.position, recorded.streamName, problem);
+          }
         }
       }
       await this.refresher.recover(this.log.all());

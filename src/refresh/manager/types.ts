@@ -46,6 +46,8 @@ export interface ManagerOptions {
   retry?: Partial<RetryPolicy>;
   /** Consecutive failed scheduled refreshes after which a table suspends itself (default 5; 0 = never). */
   autoSuspendAfterFailures?: number;
+  /** The event log in an operator's words (its file, say), for errors naming an event's place in it. */
+  logName?: string;
   /** Default for tables without `freshet.refresh.overlap` (default `buffer-all`). */
   overlapPolicy?: OverlapPolicy;
   /** Called with errors that have no caller to go to (a failed append after a refresh, an auto-suspend failure). */

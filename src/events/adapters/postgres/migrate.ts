@@ -3,7 +3,7 @@ import { StoreCorruptedError } from '../../errors.ts';
 import { sqlText, type Target } from './connection.ts';
 
 /** The schema version this freshet writes; migrate-N.sql takes a schema from version N - 1 to N. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** The tables the current version has (besides schema_version), checked after migrating. */
 const TABLES = ['events', 'head', 'projection_checkpoint', 'workflow_rows'];
 
