@@ -52,7 +52,7 @@ beforeAll(async () => {
   readme.mark('npm ci && npm start'); // npm start runs here; `npm ci` is CI's
   // The CLI finds the server through FRESHET_URL; `replay` opens the data directory itself.
   env = { FRESHET_URL: freshet.url, FRESHET_DATA_DIR: dataDir, TZ: 'UTC' };
-}, 30_000);
+}, 90_000); // a start on a loaded CI machine (other e2e files compile and start servers beside it)
 afterEach(killShells);
 afterAll(async () => {
   killShells();

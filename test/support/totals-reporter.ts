@@ -7,13 +7,16 @@ export default class TotalsReporter implements Reporter {
     let failed = errors.length;
     let skipped = 0;
     for (const mod of modules) {
-      if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) failed += 1;
+      let failedHere = 0;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed') failedHere += 1;
         else skipped += 1;
       }
+      // A file that failed with no failed test (a beforeAll threw, so its tests were skipped) is still a failure:
+      // counted once, or the totals would say 0 failed while vitest exits 1.
+      failed += failedHere > 0 ? failedHere : mod.state() === 'failed' ? 1 : 0;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

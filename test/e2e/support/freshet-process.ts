@@ -127,7 +127,7 @@ export async function startFreshet(options: StartOptions): Promise<FreshetProces
     },
   };
   running.add(proc);
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 25_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) {
       await proc.kill();
