@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EventStore } from '../events/index.ts';
+import { type EventStore, readPages } from '../events/index.ts';
 import { WORKFLOW_STREAM_PREFIX } from '../workflows/index.ts';
 import { eventFingerprint } from './checkpoint.ts';
 import type { Checkpoint, ProjectedWorkflow } from './persistence.ts';
@@ -19,9 +19,8 @@ export async function rebuildWorkflows(
   let position = 0;
   let events = 0;
   let checkpoint: Checkpoint = { position: 0, event: null };
-  for (;;) {
-    // Unfiltered: a prefix filter costs the SQLite store a JSON lookup per row; skipping other streams here is cheaper.
-    const page = await store.readAll({ after: position, maxCount: PAGE });
+  // Unfiltered: a prefix filter costs the SQLite store a JSON lookup per row; skipping other streams here is cheaper.
+  for await (const page of readPages(store, { pageSize: PAGE })) {
     for (const e of page) {
       if (!e.streamName.startsWith(WORKFLOW_STREAM_PREFIX)) continue;
       applyWorkflowEvent(rows, e, log);
@@ -33,7 +32,6 @@ export async function rebuildWorkflows(
       checkpoint = { position, event: eventFingerprint(last) };
     }
     onProgress?.(position, head);
-    if (page.length < PAGE) break;
   }
   return { rows, position, events, checkpoint };
 }

@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import type { EventStore, RecordedEvent } from '../events/index.ts';
+import { type EventStore, readPages, type RecordedEvent } from '../events/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
 import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
 import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
@@ -67,11 +67,7 @@ export class WorkflowProjection {
     // Caught up here rather than by the subscription: an event that cannot be folded refuses the open, naming its
     // place in the log, and what the caller lists next already reflects the log.
     const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
-    for (;;) {
-      const page = await this.store.readAll({ after: this.applied, maxCount: PAGE, filter });
-      for (const e of page) this.apply(e);
-      if (page.length < PAGE) break;
-    }
+    for await (const page of readPages(this.store, { after: this.applied, pageSize: PAGE, filter })) for (const e of page) this.apply(e);
     this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
       next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
