@@ -35,6 +35,9 @@ function requireFutureFire(cronExpression: string, timeZone: string, now: number
   );
 }
 
+/** Scheduled fires in a row whose trigger failed, after which a workflow suspends itself (whatever created it). */
+export const AUTO_SUSPEND_AFTER_FAILED_FIRES = 5;
+
 /**
  * Pure business rules: what a command means for a workflow in a given state.
  * `key` names the workflow in errors when its stream does not exist yet (`group.name`).
@@ -115,7 +118,13 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         ...(operationHandle !== undefined ? { operationHandle } : {}),
         ...(disposition !== undefined ? { disposition } : {}),
       };
-      return [{ type: 'OccurrenceFired', data: { nominalTime, firedAt, manual, recovered, ...extra } }];
+      const fired: WorkflowEvent = { type: 'OccurrenceFired', data: { nominalTime, firedAt, manual, recovered, ...extra } };
+      // A workflow whose trigger fails fire after fire (its table is gone, say) stops itself instead of failing forever.
+      const failedFires = (state.failedFires ?? 0) + 1;
+      if (manual || error === undefined || state.status !== 'active' || failedFires < AUTO_SUSPEND_AFTER_FAILED_FIRES) return [fired];
+      const by = state.pending.find((p) => p.t === nominalTime)?.by ?? '';
+      const reason = `suspended by freshet after ${failedFires} scheduled fires in a row failed; the last: ${error}`;
+      return [fired, { type: 'WorkflowSuspended', data: { at: command.now, reason } }, ...dropFutureClaims(state, command.now, by, 'suspended')];
     }
     case 'AbandonClaim': {
       const t = command.nominalTime;

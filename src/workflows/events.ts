@@ -37,7 +37,11 @@ export type SkipReason =
 
 export type WorkflowEvent =
   | { type: 'WorkflowCreated'; data: WorkflowDefinition & { createdAt: number } }
-  | { type: 'WorkflowSuspended'; data: { at: number } }
+  | {
+      type: 'WorkflowSuspended';
+      /** `reason` is set when freshet suspended it itself (a user's reason is in the envelope's metadata). */
+      data: { at: number; reason?: string };
+    }
   | { type: 'WorkflowResumed'; data: { at: number; dynamicOptions?: StringMap } }
   | {
       type: 'WorkflowScheduleModified';

@@ -24,6 +24,8 @@ export interface WorkflowState {
   suspendedBy?: string;
   suspendReason?: string;
   modifiedBy?: string;
+  /** Scheduled fires in a row whose trigger failed (reset by one that did not); see AUTO_SUSPEND_AFTER_FAILED_FIRES. */
+  failedFires?: number;
 }
 
 /** Fields of the envelope that evolve needs: who did it and why (for WorkflowInfo). */
@@ -50,7 +52,7 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
         modifiedAt: event.data.at,
         suspendedAt: event.data.at,
         suspendedBy: ctx.actor,
-        suspendReason: ctx.reason,
+        suspendReason: event.data.reason ?? ctx.reason,
         modifiedBy: ctx.actor,
       };
     case 'WorkflowResumed': {
@@ -64,6 +66,7 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
         suspendedBy: undefined,
         suspendReason: undefined,
         modifiedBy: ctx.actor,
+        failedFires: undefined,
       };
     }
     case 'WorkflowScheduleModified': {
@@ -82,11 +85,14 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
       return { ...state, cursor: manual ? state.cursor : Math.max(state.cursor, nominalTime), pending };
     }
     case 'OccurrenceFired': {
-      const { nominalTime, firedAt, manual } = event.data;
+      const { nominalTime, firedAt, manual, error } = event.data;
       const cursor = manual ? state.cursor : Math.max(state.cursor, nominalTime);
       const newer = state.lastFiredNominal === undefined || nominalTime >= state.lastFiredNominal;
+      // undefined rather than 0 for a workflow whose fires succeed: most states never carry the field.
+      const failedFires = manual ? state.failedFires : error !== undefined ? (state.failedFires ?? 0) + 1 : undefined;
       return {
         ...state,
+        failedFires,
         cursor,
         pending: withoutPending(state.pending, nominalTime),
         lastFiredNominal: newer ? nominalTime : state.lastFiredNominal,
