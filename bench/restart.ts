@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 /**
  * A SIGKILL at scale, through the real server: N per-second workflows created over REST (Flink's embedded-scheduler
- * create, for tables outside freshet's catalog, so each fire fails fast), run for a while, `kill -9`, start again.
+ * create) for tables outside freshet's catalog — their fires fail fast and each suspends itself after five — plus
+ * REAL_TABLES materialized tables refreshed in DuckDB every second (Flink DDL, FRESHNESS 1 SECOND); run for a
+ * while, `kill -9`, start again.
  * Measured from the restart's spawn: /healthz answering, /readyz ready, the first fire on time (less than 1 s
  * late) after the restart, and — once the misfire threshold has passed — that no sampled nominal time of the
  * outage is left `claimed`. Beside it, in the same run: the same process answering /healthz on an empty data
@@ -13,6 +15,8 @@ import { join } from 'node:path';
  */
 const N = Number(process.env.BENCH_RESTART_WORKFLOWS ?? 10_000);
 const RUN_MS = 10_000;
+/** Tables that really refresh every second: their fires are the on-time fires looked for after the restart. */
+const REAL_TABLES = 20;
 const PORT = 18_000 + Math.floor(Math.random() * 2_000);
 const BASE = `http://127.0.0.1:${PORT}`;
 const MISFIRE_MS = 60_000;
@@ -48,11 +52,13 @@ async function json<T>(path: string, body?: unknown): Promise<T> {
 }
 
 async function createAll(): Promise<void> {
-  let next = 0;
+  await json('/v1/statements', { statement: 'CREATE TABLE src (v INTEGER)' });
+  for (let i = 0; i < REAL_TABLES; i++) await json('/v1/statements', { statement: `CREATE MATERIALIZED TABLE real_${i} FRESHNESS = INTERVAL '1' SECOND AS SELECT * FROM src` });
+  let next = REAL_TABLES;
   const worker = async () => {
     while (next < N) {
       const i = next++;
-      await json('/v3/workflow/embedded-scheduler/create', { materializedTableIdentifier: `\`freshet\`.\`default\`.\`t${i}\``, cronExpression: '* * * * * ?', initConfig: {}, executionConfig: {} });
+      await json('/v3/workflow/embedded-scheduler/create', { materializedTableIdentifier: `\`freshet\`.\`default\`.\`missing_${i}\``, cronExpression: '* * * * * ?', initConfig: {}, executionConfig: {} });
     }
   };
   await Promise.all(Array.from({ length: 32 }, worker));
