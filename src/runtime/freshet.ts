@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Clock, hostTimeZone, systemClock } from '../clock/index.ts';
+import { type Clock, hostTimeZone, requireTimeZone, systemClock } from '../clock/index.ts';
 import { type EventStore, openEventStore } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
@@ -47,7 +47,8 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   const config: FreshetConfig = {
     dataDir: options.dataDir ?? './data',
     store: options.store ?? 'sqlite',
-    timeZone: options.timeZone ?? hostTimeZone(),
+    // Checked before anything opens: an unknown zone would otherwise fail every later CREATE MATERIALIZED TABLE.
+    timeZone: options.timeZone === undefined ? hostTimeZone() : requireTimeZone(options.timeZone, 'the time zone of new workflows'),
     ...(options.allowReadDirs ? { allowReadDirs: options.allowReadDirs } : {}),
     ...(options.misfirePolicy ? { misfirePolicy: options.misfirePolicy } : {}),
     ...(options.catchUpWindowMs !== undefined ? { catchUpWindowMs: options.catchUpWindowMs } : {}),
