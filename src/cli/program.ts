@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { createRequire } from 'node:module';
 import { CliError, defaultServerUrl } from './client.ts';
 import { registerClientCommands } from './commands.ts';
@@ -13,8 +13,11 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 const EXIT_CODES = 'Exit codes: 0 ok, 1 the server refused or a check failed, 2 bad usage or input, 3 freshet not reachable.';
 
 /** Exit codes: 0 ok, 1 the server refused or a check failed, 2 bad usage or input, 3 freshet not reachable. */
-export function buildProgram(): Command {
-  const program = new Command('freshet')
+/** `output` (tests) is set before the subcommands exist, so Commander's own messages of every subcommand use it. */
+export function buildProgram(output?: OutputConfiguration): Command {
+  const program = new Command('freshet');
+  if (output) program.configureOutput(output);
+  program
     .description('Keeps materialized tables fresh: a durable, observable workflow scheduler compatible with Flink SQL Gateway')
     .version(version)
     // Commander's own env handling: `--help` shows "(env: FRESHET_URL)", and a flag wins over the variable.
@@ -29,7 +32,7 @@ export function buildProgram(): Command {
   registerEventsCommands(program);
   registerReplay(program);
   registerCronCommands(program);
-  // Every subcommand inherits exitOverride (so main maps usage errors to 2) and the output of the root.
+  // Every subcommand inherits exitOverride (so runCli maps usage errors to 2) and the output of the root.
   return program;
 }
 

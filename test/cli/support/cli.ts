@@ -1,20 +1,7 @@
 import { spawn } from 'node:child_process';
-import { buildProgram, runCli } from '../../../src/cli/program.ts';
+import type { CliResult } from './run.ts';
 import { REPO_ROOT } from '../../e2e/support/freshet-process.ts';
 import { type ApiHarness, type ApiHarnessOptions, openApi } from '../../api/support/api-harness.ts';
-
-export interface CliResult { code: number; out: string; err: string }
-
-/** The CLI in this process, its output captured (not a terminal, as when piped); `--url` names the server. */
-export async function cli(...args: string[]): Promise<CliResult> {
-  let out = '';
-  let err = '';
-  const program = buildProgram({ writeOut: (s) => { out += s; }, writeErr: (s) => { err += s; } });
-  process.exitCode = undefined;
-  const code = await runCli(args, program);
-  process.exitCode = undefined;
-  return { code, out, err };
-}
 
 /** The CLI as a user runs it: `node bin/freshet.js …` (or a shell line), killed if it has not ended in time. */
 export function cliProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<CliResult & { signal: string | null }> {
