@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { type LogFormat, logStateChanges, prettyStream } from './server-log.ts';
 import { addStoreOptions, serveSettings } from './settings.ts';
 
 export function registerServe(program: Command): void {
@@ -10,19 +11,23 @@ export function registerServe(program: Command): void {
       .option('--port <port>', 'port (env FRESHET_PORT, default 8083 as Flink SQL Gateway)', undefined)
       .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)')
       .option('--allowed-host <name...>', 'a host name clients address freshet by (the Host header), beyond the loopback names and --host; repeatable, "*" for any (env FRESHET_ALLOWED_HOSTS, comma-separated)')
+      .addOption(new Option('--log-format <format>', 'server log lines: pretty (readable) or json (for machines); default pretty on a terminal, else json').choices(['pretty', 'json']).env('FRESHET_LOG_FORMAT'))
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; logFormat?: LogFormat }) => {
     const s = serveSettings(o);
+    const format: LogFormat = o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
     const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs });
+    const logger = { level: process.env.FRESHET_LOG_LEVEL ?? 'warn', ...(format === 'pretty' ? { stream: prettyStream((line) => process.stdout.write(line)) } : {}) };
     let server;
     try {
-      server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
+      server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger, ...(s.token ? { token: s.token } : {}) });
     } catch (error) {
       await runtime.close();
       throw error;
     }
+    const stopStateLog = await logStateChanges(runtime, server.app.log);
     const workflows = runtime.scheduler.queries.list().total;
     process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
     let stopping = false;
@@ -30,6 +35,7 @@ export function registerServe(program: Command): void {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`freshet: ${signal} received, finishing in-flight fires and closing the store…\n`);
+      stopStateLog();
       void server.close().then(
         () => process.stderr.write('freshet stopped.\n'),
         (error: unknown) => {
