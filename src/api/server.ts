@@ -68,7 +68,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const streams = new SseStreams();
-  const metrics = new FreshetMetrics({ store: runtime.store, projectionPosition: () => runtime.scheduler.projection.position, sseStreams: () => streams.size });
+  const metrics = new FreshetMetrics({ store: runtime.store, projectionPosition: () => runtime.scheduler.projection.position, sseStreams: () => streams.size, tables: () => runtime.tables.listTables(), clock: runtime.clock, ...(runtime.config.misfireThresholdMs !== undefined ? { misfireThresholdMs: runtime.config.misfireThresholdMs } : {}) });
   let closing = false;
 
   // `Content-Type: application/json` with an empty body reads as no body (curl -X POST -H … without -d).
