@@ -40,7 +40,7 @@ export function createDescriber(): (e: LogEventView) => string | undefined {
     const workflow = tableOfWorkflow.get(workflowId) ?? `workflow ${workflowId}`;
     const op = operations.get(str(d.operationHandle));
     const target = op ? `${op.table}${op.partition}` : tableName(d.table);
-    const took = (end: unknown) => (op?.startedAt !== undefined && typeof end === 'number' ? ` in ${end - op.startedAt} ms` : '');
+    const took = (end: unknown, word = 'in') => (op?.startedAt !== undefined && typeof end === 'number' ? ` ${word} ${end - op.startedAt} ms` : '');
     switch (e.type) {
       case 'WorkflowCreated':
         tableOfWorkflow.set(workflowId, tableName(d.tableIdentifier));
@@ -58,10 +58,10 @@ export function createDescriber(): (e: LogEventView) => string | undefined {
       case 'RefreshAttemptStarted':
         if (op && typeof d.startedAt === 'number') op.startedAt = d.startedAt;
         return undefined;
-      case 'RefreshAttemptFailed': return `${target}: refresh attempt ${str(d.attempt)} failed${took(d.failedAt)}: ${str(d.error)}; retrying at ${new Date(Number(d.retryAt)).toISOString()}`;
+      case 'RefreshAttemptFailed': return `${target}: refresh attempt ${str(d.attempt)} failed${took(d.failedAt, 'after')}: ${str(d.error)}; retrying at ${new Date(Number(d.retryAt)).toISOString()}`;
       case 'RefreshFinished': return `${target}: refreshed, ${str(d.rowsWritten)} rows${Number(d.rowsDeleted) > 0 ? ` (${str(d.rowsDeleted)} deleted)` : ''}${took(d.finishedAt)}, ok`;
-      case 'RefreshFailed': return `${target}: refresh failed${took(d.failedAt)}: ${str(d.error)}`;
-      case 'RefreshTimedOut': return `${target}: refresh timed out${took(d.failedAt)}: ${str(d.error)}`;
+      case 'RefreshFailed': return `${target}: refresh failed${took(d.failedAt, 'after')}: ${str(d.error)}`;
+      case 'RefreshTimedOut': return `${target}: refresh timed out${took(d.failedAt, 'after')}: ${str(d.error)}`;
       case 'RefreshCanceled': return `${target}: refresh cancelled: ${str(d.reason)}`;
       case 'RefreshClosed': operations.delete(str(d.operationHandle)); return undefined;
       case 'MaterializedTableCreating': return undefined;

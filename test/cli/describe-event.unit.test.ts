@@ -36,7 +36,7 @@ describe('one line per thing that happened', () => {
     describe_(ev(WF, 'WorkflowCreated', { tableIdentifier: '`c`.`d`.`t`', cronExpression: '0 0 * * * ?', timeZone: 'UTC' }, 'anonymous'));
     describe_(ev(OP, 'RefreshSubmitted', { operationHandle: 'h', table: '`c`.`d`.`t`', partitions: {} }));
     describe_(ev(OP, 'RefreshAttemptStarted', { operationHandle: 'h', startedAt: T0 }));
-    expect(describe_(ev(OP, 'RefreshFailed', { operationHandle: 'h', error: 'Table src does not exist', failedAt: T0 + 9 }))).toBe('c.d.t: refresh failed in 9 ms: Table src does not exist');
+    expect(describe_(ev(OP, 'RefreshFailed', { operationHandle: 'h', error: 'Table src does not exist', failedAt: T0 + 9 }))).toBe('c.d.t: refresh failed after 9 ms: Table src does not exist');
     expect(describe_(ev(WF, 'WorkflowSuspended', { at: T0 }, 'alice', 'backfill'))).toBe('c.d.t: workflow suspended by alice (backfill)');
     expect(describe_(ev('mt-1', 'MaterializedTableSuspended', { identifier: '`c`.`d`.`t`', by: 'freshet', reason: '5 consecutive refresh failures', automatic: true }))).toBe(
       'c.d.t: table suspended automatically (5 consecutive refresh failures)',

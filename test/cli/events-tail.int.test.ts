@@ -83,7 +83,9 @@ describe('freshet events tail', () => {
   it('`--json | head -1` ends quietly: no EPIPE, no stack trace', async () => {
     const api = await listeningApi();
     try {
-      for (const table of ['`c`.`d`.`a`', '`c`.`d`.`b`', '`c`.`d`.`e`']) await createWorkflow(api.app, table);
+      // More than a pipe buffer (64 KiB) of log, so the tail is still writing when `head` closes the pipe.
+      await createWorkflow(api.app, '`c`.`d`.`a`');
+      for (let i = 0; i < 60; i++) await api.runtime.store.appendToStream(`note-${i}`, [{ type: 'Noted', schemaVersion: 1, data: { pad: 'x'.repeat(4000) }, metadata: { actor: 'test', correlationId: 'c', occurredAt: new Date(0).toISOString() } }]);
       const r = await shell('node bin/freshet.js events tail --json | head -1', { FRESHET_URL: api.url }, 20_000);
       expect(r.signal).toBeNull();
       expect(r.code).toBe(0);
