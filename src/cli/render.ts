@@ -10,7 +10,10 @@ const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeo
 export function renderTable(columns: string[], rows: unknown[][], out: Pick<Output, 'isTTY' | 'columns'>): string {
   const cells = rows.map((r) => r.map(cell));
   if (!out.isTTY) return plain(columns, cells);
-  const widths = fitted(columns.map((c, i) => Math.max(c.length, ...cells.map((r) => longestLine(r[i] ?? '')))), out.columns ?? 80);
+  const width = out.columns ?? 80;
+  const widths = fitted(columns.map((c, i) => Math.max(c.length, ...cells.map((r) => longestLine(r[i] ?? '')))), width);
+  // Too many columns for this terminal even wrapped: one block per row, a field a line (as psql's \x).
+  if (widths === undefined) return vertical(columns, cells);
   const table = new Table({ head: columns, colWidths: widths.map((w) => w + 2), wordWrap: true, wrapOnWordBoundary: false, style: { head: [], border: [] } });
   for (const row of cells) table.push(row);
   return table.toString();
@@ -30,14 +33,24 @@ function plain(columns: string[], cells: string[][]): string {
 
 const longestLine = (s: string): number => Math.max(0, ...s.split('\n').map((l) => l.length));
 
-/** Shrinks the widest columns first until the table (3 characters of border and padding per column) fits. */
-function fitted(natural: number[], width: number): number[] {
+const MIN_COLUMN = 12;
+
+/**
+ * Shrinks the widest columns first (never below MIN_COLUMN or a column's own width) until the table, with 3
+ * characters of border and padding per column, fits; undefined when it cannot.
+ */
+function fitted(natural: number[], width: number): number[] | undefined {
   const widths = [...natural];
   const total = () => widths.reduce((a, w) => a + w + 3, 1);
   while (total() > width) {
     const widest = widths.indexOf(Math.max(...widths));
-    if ((widths[widest] ?? 0) <= 6) break; // narrower than this helps no one: let the terminal wrap
+    if ((widths[widest] ?? 0) <= MIN_COLUMN) return undefined;
     widths[widest] = (widths[widest] ?? 0) - 1;
   }
   return widths;
+}
+
+function vertical(columns: string[], cells: string[][]): string {
+  const pad = Math.max(...columns.map((c) => c.length));
+  return cells.map((row, n) => [`-[ ${n + 1} ]-`, ...columns.map((c, i) => `${c.padEnd(pad)} | ${(row[i] ?? '').replaceAll('\n', ' ')}`)].join('\n')).join('\n');
 }

@@ -15,11 +15,14 @@ describe('CLI tables', () => {
     expect(line).toContain('source backfill (by alice)');
   });
 
-  it('on a terminal: boxes fitted to its width, every line within it', () => {
-    for (const width of [80, 120]) {
-      const text = renderTable(columns, rows, { isTTY: true, columns: width });
-      expect(text).toContain('│');
-      for (const l of text.split('\n')) expect(l.length, l).toBeLessThanOrEqual(width);
-    }
+  it('on a terminal: boxes fitted to its width (long values wrapped, never cut); too narrow for boxes, one field a line', () => {
+    const wide = renderTable(columns, rows, { isTTY: true, columns: 120 });
+    expect(wide).toContain('│');
+    for (const l of wide.split('\n')) expect(l.length, l).toBeLessThanOrEqual(120);
+    expect(wide.replace(/[│\s]/g, '')).toContain('2bde92e2-ead1-52bd-b296-2fc1c176c4c9'.replace(/\s/g, '').slice(0, 14));
+    const narrow = renderTable(columns, rows, { isTTY: true, columns: 80 });
+    for (const l of narrow.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(narrow).toContain('workflowId | 2bde92e2-ead1-52bd-b296-2fc1c176c4c9');
+    expect(narrow).toContain('reason     | source backfill (by alice)');
   });
 });
