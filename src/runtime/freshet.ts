@@ -31,7 +31,8 @@ export interface FreshetRuntime {
   warehouse: WarehouseExecutor;
   /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
   tables: MaterializedTableManager;
-  close(): Promise<void>;
+  /** `graceMs`: how long running refreshes may take to finish before they are cut (default 0). */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface OpenFreshetOptions extends Partial<FreshetConfig> {
@@ -104,11 +105,11 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     warehouse,
     tables,
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
-    close: async () => {
+    close: async (options = {}) => {
       if (closed) return;
       closed = true;
       await scheduler.close();
-      await tables.stop();
+      await tables.stop(options.graceMs ?? 0);
       await warehouse.close();
       await store.close();
     },
