@@ -2,7 +2,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
-/** The OpenAPI document (generated from the route schemas) at /docs/json, the UI at /docs. */
+const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * A stable, unique operationId from the method and path (`GET /v1/workflows/:id/history` →
+ * `getV1WorkflowsByIdHistory`), so generated clients get names without every route spelling one out.
+ */
+export function operationIdOf(method: string, url: string): string {
+  const words = url.split(/[/.-]/).filter((p) => p !== '').map((p) => (p.startsWith(':') ? `By${capital(p.slice(1))}` : capital(p)));
+  return `${method.toLowerCase()}${words.join('')}`;
+}
+
+/**
+ * The OpenAPI document (generated from the route schemas) at /docs/json, the UI at /docs, and `GET /` leading to it.
+ * They hold no data, so they answer without a token; with a token set, the page's "Authorize" sends it.
+ */
 export function registerDocs(app: FastifyInstance, withToken: boolean): void {
   app.register(swagger, {
     openapi: {
@@ -23,6 +37,18 @@ export function registerDocs(app: FastifyInstance, withToken: boolean): void {
         { name: 'health', description: 'Probes and metrics' },
       ],
     },
+    transform: ({ schema, url, route }) => {
+      const method = Array.isArray(route.method) ? (route.method[0] ?? 'get') : route.method;
+      const given = (schema as { operationId?: string } | undefined)?.operationId;
+      return { schema: { ...schema, operationId: given ?? operationIdOf(method, url) } as typeof schema, url };
+    },
   });
-  app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its own encapsulated context, so the onRoute hook marks only the docs routes public.
+  app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
+    docs.get('/', { schema: { hide: true } }, async (_, reply) => reply.redirect('/docs', 302));
+  });
 }

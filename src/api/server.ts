@@ -83,7 +83,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const streams = new SseStreams();
-  const metrics = new FreshetMetrics({ store, projectionPosition: () => scheduler.readPosition, sseStreams: () => streams.size });
+  const metrics = new FreshetMetrics({ store, projectionPosition: () => scheduler.readPosition, sseStreams: () => streams.size, tables: () => tables.listTables(), clock, misfireThresholdMs: scheduler.engine.misfireThresholdMs });
   let closing = false;
 
   // `Content-Type: application/json` with an empty body reads as no body (curl -X POST -H … without -d).

@@ -22,7 +22,7 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8083 */
   url: string;
   /** Stops accepting requests, lets in-flight ones finish, then closes the runtime (fires, projections, store). Idempotent. */
-  close(): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** Binding elsewhere without a token would let anyone on the network run commands: refused at startup. */
@@ -83,12 +83,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     app,
     url: `http://${urlHost}:${bound}`,
-    close: () => {
+    close: (closeOptions = {}) => {
       closing ??= (async () => {
         try {
           await app.close();
         } finally {
-          await options.runtime.close();
+          await options.runtime.close(closeOptions);
         }
       })();
       return closing;

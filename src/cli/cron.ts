@@ -1,78 +1,67 @@
 /**
- * `freshet cron next "<expr>" [--tz Zone] [--after ISO] [--count N] [--json]`: preview a Quartz schedule.
- * Bad input prints the error to stderr and sets exit code 2 (never process.exit: main owns the process).
+ * `freshet cron next "<expr>" | --workflow <id> [--time-zone Zone] [--after ISO] [--count N] [--json]`: preview a
+ * Quartz schedule, or the next times of an existing workflow. Bad input is a usage error (exit code 2).
  */
 import type { Command } from 'commander';
 import { hostTimeZone } from '../clock/index.ts';
-import { CronExpressionError, nextFireTimes } from '../cron/index.ts';
+import { CronArgumentError, CronExpressionError, CronTimeZoneError, nextFireTimes } from '../cron/index.ts';
+import { clientOf, usage } from './client.ts';
+import { outputOf } from './output.ts';
+import { zonedTime } from './times.ts';
 
 interface NextOptions {
-  tz?: string;
+  timeZone?: string;
   after?: string;
-  count?: string;
+  count: string;
+  workflow?: string;
   json?: boolean;
 }
+
+const MAX_COUNT = 10_000;
+/** Before any schedule can start: a cron with no time after this never fires at all (e.g. 31 February). */
+const BEGINNING = new Date(Date.UTC(1970, 0, 1));
 
 export function registerCronCommands(program: Command): void {
   const cron = program.command('cron').description('Quartz 2.3.2 cron expressions (the dialect Flink uses)');
   cron
     .command('next')
-    .description('print the next fire times of a Quartz cron expression')
-    .argument('<expression>', 'Quartz cron: seconds minutes hours day-of-month month day-of-week [year], e.g. "0 0 3 * * ?"')
-    .option('--tz <zone>', 'IANA time zone of the schedule (default: the host zone)')
-    .option('--after <iso>', 'exclusive start; an ISO time without offset is wall time in --tz (default: now)')
-    .option('--count <n>', 'how many fire times, 1..10000', '1')
+    .description('print the next fire times of a Quartz cron expression, or of an existing workflow (--workflow)')
+    .argument('[expression]', 'Quartz cron: seconds minutes hours day-of-month month day-of-week [year], e.g. "0 0 3 * * ?"')
+    .option('--workflow <id>', "an existing workflow's schedule and zone, read from the running freshet")
+    .option('--time-zone <zone>', 'IANA time zone of the schedule (default: the host zone, or the workflow\'s)')
+    .option('--after <iso>', 'exclusive start; an ISO time without offset is wall time in the zone (default: now)')
+    .option('--count <n>', `how many fire times, 1..${MAX_COUNT}`, '1')
     .option('--json', 'print {"expression","timeZone","fireTimes":[…]}')
-    .action((expression: string, options: NextOptions, command: Command) => {
+    .action(async (given: string | undefined, options: NextOptions, command: Command) => {
       const out = outputOf(command);
-      const timeZone = options.tz ?? hostTimeZone();
-      try {
-        const count = options.count === undefined ? 1 : Number(options.count);
-        const times = nextFireTimes(expression, { after: options.after ?? new Date(), timeZone, count });
-        if (options.json === true) {
-          const fireTimes = times.map((t) => t.toISOString());
-          out.writeOut(`${JSON.stringify({ expression, timeZone, fireTimes })}\n`);
-          return;
-        }
-        if (times.length === 0) out.writeOut('(no fire times: the schedule has ended)\n');
-        for (const t of times) out.writeOut(`${t.toISOString()}  ${wallTime(t, timeZone)}\n`);
-      } catch (error) {
-        if (!(error instanceof CronExpressionError)) throw error;
-        out.writeErr(`error: ${error.message}\n`);
-        process.exitCode = 2;
+      const count = /^\d+$/.test(options.count) ? Number(options.count) : Number.NaN;
+      if (!(count >= 1 && count <= MAX_COUNT)) usage(`--count '${options.count}': count must be a whole number from 1 to ${MAX_COUNT}.`);
+      if ((given === undefined) === (options.workflow === undefined)) usage('Give a cron expression or --workflow <id>, not both and not neither.');
+      let expression = given ?? '';
+      let timeZone = options.timeZone ?? hostTimeZone();
+      if (options.workflow !== undefined) {
+        const w = await clientOf(command).call<{ cronExpression: string; timeZone: string }>('GET', `/v1/workflows/${encodeURIComponent(options.workflow)}`);
+        expression = w.cronExpression;
+        timeZone = options.timeZone ?? w.timeZone;
       }
+      const times = preview(expression, timeZone, options.after ?? new Date(), count);
+      if (options.json === true) {
+        out.writeOut(`${JSON.stringify({ expression, timeZone, fireTimes: times.map((t) => t.toISOString()) })}\n`);
+        return;
+      }
+      if (times.length === 0) {
+        const ever = preview(expression, timeZone, BEGINNING, 1).length > 0;
+        out.writeOut(ever ? '(no fire times: the schedule has ended)\n' : '(no fire times: this schedule never fires, e.g. a day the month does not have)\n');
+      }
+      for (const t of times) out.writeOut(`${t.toISOString()}  ${zonedTime(t.getTime(), timeZone)}\n`);
     });
 }
 
-/** Output of the root command, so tests (and main) capture it with `configureOutput` wherever they set it. */
-function outputOf(command: Command): { writeOut(s: string): void; writeErr(s: string): void } {
-  let root = command;
-  while (root.parent !== null) root = root.parent;
-  const config = root.configureOutput();
-  return {
-    writeOut: (s) => (config.writeOut ?? ((x: string) => process.stdout.write(x)))(s),
-    writeErr: (s) => (config.writeErr ?? ((x: string) => process.stderr.write(x)))(s),
-  };
-}
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "2026-11-01 01:30:00 -05:00 America/New_York" */
-function wallTime(t: Date, timeZone: string): string {
-  let format = wallFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-      hourCycle: 'h23',
-    });
-    wallFormats.set(timeZone, format);
+function preview(expression: string, timeZone: string, after: Date | string, count: number): Date[] {
+  try {
+    return nextFireTimes(expression, { after, timeZone, count });
+  } catch (error) {
+    if (error instanceof CronExpressionError || error instanceof CronTimeZoneError || error instanceof CronArgumentError) usage(error.message);
+    throw error;
   }
-  const f: Record<string, number> = {};
-  for (const part of format.formatToParts(t)) f[part.type] = Number(part.value);
-  const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = [f.year, f.month, f.day, f.hour, f.minute, f.second];
-  const offsetMinutes = Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - Math.floor(t.getTime() / 1000) * 1000) / 60_000);
-  const abs = Math.abs(offsetMinutes);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const offset = `${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
-  return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)} ${offset} ${timeZone}`;
 }

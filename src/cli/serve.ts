@@ -1,4 +1,7 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { durationMs } from '../clock/index.ts';
+import { usage } from './client.ts';
+import { type LogFormat, logStateChanges, prettyStream } from './server-log.ts';
 import { addStoreOptions, serveSettings } from './settings.ts';
 
 export function registerServe(program: Command): void {
@@ -10,21 +13,28 @@ export function registerServe(program: Command): void {
       .option('--port <port>', 'port (env FRESHET_PORT, default 8083 as Flink SQL Gateway)', undefined)
       .option('--time-zone <zone>', 'IANA zone of new workflows and partitions (env FRESHET_TIME_ZONE, default: host zone)')
       .option('--allowed-host <name...>', 'a host name clients address freshet by (the Host header), beyond the loopback names and --host; repeatable, "*" for any (env FRESHET_ALLOWED_HOSTS, comma-separated)')
+      .addOption(new Option('--shutdown-grace <duration>', 'on Ctrl-C/SIGTERM, how long running refreshes may take to finish before they are cut and recorded interrupted, e.g. 30s, 2min').env('FRESHET_SHUTDOWN_GRACE').default('30 s'))
+      .addOption(new Option('--log-format <format>', 'server log lines: pretty (readable) or json (for machines); default pretty on a terminal, else json').choices(['pretty', 'json']).env('FRESHET_LOG_FORMAT'))
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; logFormat?: LogFormat; shutdownGrace: string }) => {
     const s = serveSettings(o);
+    const graceMs = durationMs(o.shutdownGrace);
+    if (graceMs === undefined) usage(`--shutdown-grace '${o.shutdownGrace}': use a whole number and a unit (ms, s, min, h), e.g. '30 s'.`);
+    const format: LogFormat = o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
     // The engine starts once the server listens: /healthz answers while a big log loads and its fires catch up.
     const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs, engine: 'deferred' });
+    const logger = { level: process.env.FRESHET_LOG_LEVEL ?? 'warn', ...(format === 'pretty' ? { stream: prettyStream((line) => process.stdout.write(line)) } : {}) };
     let server;
     try {
-      server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger: { level: process.env.FRESHET_LOG_LEVEL ?? 'warn' }, ...(s.token ? { token: s.token } : {}) });
+      server = await startServer({ runtime, host: s.host, port: s.port, allowedHosts: s.allowedHosts, logger, ...(s.token ? { token: s.token } : {}) });
     } catch (error) {
       await runtime.close();
       throw error;
     }
     for (const notice of runtime.notices) process.stderr.write(`freshet: ${notice}\n`);
+    const stopStateLog = await logStateChanges(runtime, server.app.log);
     const workflows = runtime.scheduler.queries.list().total;
     process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
     const running = server;
@@ -37,8 +47,9 @@ export function registerServe(program: Command): void {
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`freshet: ${signal} received, finishing in-flight fires and closing the store…\n`);
-      void server.close().then(
+      process.stderr.write(`freshet: ${signal} received, finishing in-flight refreshes (up to ${o.shutdownGrace}; then they are recorded interrupted) and closing the store…\n`);
+      stopStateLog();
+      void server.close({ graceMs }).then(
         () => process.stderr.write('freshet stopped.\n'),
         (error: unknown) => {
           process.stderr.write(`freshet: shutdown failed: ${(error as Error).message}\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { delimiter } from 'node:path';
-import { hostTimeZone } from '../clock/index.ts';
+import { hostTimeZone, requireTimeZone, UnknownTimeZoneError } from '../clock/index.ts';
+import { usage } from './client.ts';
 
 export interface ServeSettings {
   host: string;
@@ -21,14 +22,23 @@ export function addStoreOptions(command: Command): Command {
 }
 
 export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }): ServeSettings {
-  const port = Number(o.port ?? process.env.FRESHET_PORT ?? 8083);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`Invalid port '${o.port}': use a number from 0 to 65535.`);
+  const portText = o.port ?? process.env.FRESHET_PORT ?? '8083';
+  const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
+  const from = o.port !== undefined ? '--port' : 'FRESHET_PORT';
+  if (!(port >= 0 && port <= 65_535)) usage(`Invalid port '${portText}' (${from}): use a number from 0 to 65535.`);
+  const zone = o.timeZone ?? process.env.FRESHET_TIME_ZONE;
+  try {
+    if (zone !== undefined) requireTimeZone(zone, o.timeZone !== undefined ? '--time-zone' : 'FRESHET_TIME_ZONE');
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) usage(error.message);
+    throw error;
+  }
   return {
     host: o.host ?? process.env.FRESHET_HOST ?? '127.0.0.1',
     port,
     dataDir: o.dataDir,
     store: o.store,
-    timeZone: o.timeZone ?? process.env.FRESHET_TIME_ZONE ?? hostTimeZone(),
+    timeZone: zone ?? hostTimeZone(),
     allowedHosts: o.allowedHost ?? (process.env.FRESHET_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
     allowReadDirs: o.allowReadDir ?? (process.env.FRESHET_ALLOW_READ_DIRS ?? '').split(delimiter).filter((d) => d !== ''),
     ...(process.env.FRESHET_TOKEN ? { token: process.env.FRESHET_TOKEN } : {}),

@@ -9,3 +9,4 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export { durationMs, hostTimeZone } from './duration.ts';
+export { requireTimeZone, UnknownTimeZoneError } from './zone.ts';

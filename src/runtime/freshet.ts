@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Clock, hostTimeZone, systemClock } from '../clock/index.ts';
+import { type Clock, hostTimeZone, requireTimeZone, systemClock } from '../clock/index.ts';
 import { type EventStore, openEventStore } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
@@ -35,7 +35,8 @@ export interface FreshetRuntime {
   notices: readonly string[];
   /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
   startEngine(): Promise<void>;
-  close(): Promise<void>;
+  /** `graceMs`: how long running refreshes may take to finish before they are cut (default 0). */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface OpenFreshetOptions extends Partial<FreshetConfig> {
@@ -56,7 +57,8 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   const config: FreshetConfig = {
     dataDir: options.dataDir ?? './data',
     store: options.store ?? 'sqlite',
-    timeZone: options.timeZone ?? hostTimeZone(),
+    // Checked before anything opens: an unknown zone would otherwise fail every later CREATE MATERIALIZED TABLE.
+    timeZone: options.timeZone === undefined ? hostTimeZone() : requireTimeZone(options.timeZone, 'the time zone of new workflows'),
     ...(options.allowReadDirs ? { allowReadDirs: options.allowReadDirs } : {}),
     ...(options.misfirePolicy ? { misfirePolicy: options.misfirePolicy } : {}),
     ...(options.catchUpWindowMs !== undefined ? { catchUpWindowMs: options.catchUpWindowMs } : {}),
@@ -115,11 +117,11 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     notices: [...projection.notices],
     startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
-    close: async () => {
+    close: async (options = {}) => {
       if (closed) return;
       closed = true;
       await scheduler.close();
-      await tables.stop();
+      await tables.stop(options.graceMs ?? 0);
       await warehouse.close();
       await store.close();
     },

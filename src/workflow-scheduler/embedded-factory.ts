@@ -1,6 +1,6 @@
 import { MISFIRE_POLICIES, type MisfirePolicy } from '../workflows/index.ts';
 import { memoryProjectionPersistence, openProjectionPersistence } from '../projections/index.ts';
-import { durationMs } from '../clock/index.ts';
+import { durationMs, requireTimeZone, UnknownTimeZoneError } from '../clock/index.ts';
 import { openEventStore, storeKindOf } from '../events/index.ts';
 import { EmbeddedWorkflowScheduler } from './embedded-scheduler.ts';
 import { type ConfigOption, ValidationException, type WorkflowSchedulerFactory, type WorkflowSchedulerFactoryContext } from './factory.ts';
@@ -41,6 +41,13 @@ export class EmbeddedWorkflowSchedulerFactory implements WorkflowSchedulerFactor
       if (ms === undefined) throw new ValidationException(`Invalid duration '${text}' for option '${key}': use a whole number and a unit (ms, s, min, h, d), e.g. '24 h'.`);
       return ms;
     };
+    const timeZone = o['time-zone'];
+    try {
+      if (timeZone !== undefined) requireTimeZone(timeZone, "option 'time-zone'");
+    } catch (error) {
+      if (error instanceof UnknownTimeZoneError) throw new ValidationException(error.message);
+      throw error;
+    }
     const spec = o.store ?? 'sqlite';
     const dataDir = o['data-dir'] ?? './data';
     try {
@@ -57,7 +64,7 @@ export class EmbeddedWorkflowSchedulerFactory implements WorkflowSchedulerFactor
       ...(context.refreshTrigger ? { trigger: context.refreshTrigger } : {}),
       ...(context.clock ? { clock: context.clock } : {}),
       defaults: {
-        ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}),
+        ...(timeZone ? { timeZone } : {}),
         misfirePolicy: policy as MisfirePolicy,
         catchUpWindowMs: duration('catch-up-window', '24 h'),
       },

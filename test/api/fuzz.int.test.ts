@@ -27,6 +27,7 @@ const ROUTES: [Method, string][] = [
   ['POST', '/v1/materialized-tables/{identifier}/suspend'],
   ['POST', '/v1/materialized-tables/{identifier}/resume'],
   ['POST', '/v1/materialized-tables/{identifier}/refresh'],
+  ['GET', '/v1/materialized-tables/{identifier}/operations'],
   ['DELETE', '/v1/materialized-tables/{identifier}'],
   ['GET', '/v1/operations/{handle}'],
   ['POST', '/v1/operations/{handle}/cancel'],

@@ -103,9 +103,10 @@ describe('/v1/workflows', () => {
     const res = await get(`/v1/workflows/${id}/occurrences?from=2026-03-02T09:00:00Z&to=2026-03-02T09:12:00Z`);
     expect(res.statusCode).toBe(200);
     const occurrences = res.json().occurrences as { nominalTime: string; outcome: string; reason: string; cronExpression: string }[];
+    // Newest first (issue 11, defect 5).
     expect(occurrences.map((o) => [o.nominalTime, o.outcome, o.reason, o.cronExpression])).toStrictEqual([
-      ['2026-03-02T09:05:00.000Z', 'skipped', 'deleted', '0 0/5 * * * ? *'],
       ['2026-03-02T09:10:00.000Z', 'skipped', 'deleted', '0 0/5 * * * ? *'],
+      ['2026-03-02T09:05:00.000Z', 'skipped', 'deleted', '0 0/5 * * * ? *'],
     ]);
     expect((await get(`/v1/workflows/${id}/occurrences?from=2026-03-02T10:00:00Z&to=2026-03-02T09:00:00Z`)).statusCode).toBe(400);
     expect((await get(`/v1/workflows/${id}/occurrences?from=nope`)).statusCode).toBe(400);

@@ -174,7 +174,7 @@ describe('crash and restart under load (npm start, SIGKILL mid-load)', () => {
       if (found.length === 0) continue;
       const wf = await ok<WorkflowInfo>(url, 'GET', `/v1/workflows/${found[0]!.workflowId}`);
       expect.soft(allowed, `status of ${track.table}: ${track.steps.map((s) => `${s.op}=${s.command.state}`).join(', ')}`).toContain(wf.status);
-      const history = (await ok<{ events: { reason: string | null }[] }>(url, 'GET', `/v1/workflows/${wf.workflowId}/history`)).events;
+      const history = (await ok<{ events: { reason: string | null }[] }>(url, 'GET', `/v1/workflows/${wf.workflowId}/history?order=oldest&limit=1000`)).events;
       const reasons = history.map((e) => e.reason).filter((r): r is string => r?.startsWith('e2e ') ?? false);
       const acked = track.steps.filter((s) => s.command.state === 'acked').map((s) => s.reason);
       const lost = track.steps.filter((s) => s.command.state === 'lost').map((s) => s.reason);

@@ -107,6 +107,25 @@ export function tableRoutes(tables: MaterializedTableManager): FastifyPluginAsyn
       },
     );
 
+    app.get(
+      '/materialized-tables/:identifier/operations',
+      {
+        schema: {
+          tags: ['tables'],
+          summary: "The table's refresh operations, newest first",
+          params: IdentifierParams,
+          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) }),
+          response: { 200: Type.Object({ table: Type.String(), operations: Type.Array(Operation), total: Type.Integer(), more: Type.Boolean({ description: 'Older operations exist beyond `limit`.' }) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const table = await tables.getTable(request.params.identifier);
+        const all = await tables.getRefreshHistory(table.definition.identifier);
+        const limit = request.query.limit ?? 20;
+        return { table: table.definition.identifier, operations: all.slice(-limit).reverse(), total: all.length, more: all.length > limit };
+      },
+    );
+
     app.delete(
       '/materialized-tables/:identifier',
       { schema: { tags: ['tables'], summary: 'Drop the table and delete its workflow', params: IdentifierParams, body: ReasonBody, response: { 200: DdlResult, ...errorResponses } }, preValidation: emptyBody },

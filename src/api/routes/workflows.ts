@@ -3,7 +3,8 @@ import type { Clock } from '../../clock/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../../workflow-scheduler/index.ts';
 import { commandContext } from '../auth.ts';
 import { ApiRequestError } from '../errors.ts';
-import { emptyBody, parseInstant } from '../params.ts';
+import { emptyBody, listParam, parseInstant } from '../params.ts';
+import { OrderQuery, PageInfo, pageInfo, pageOf } from '../paging.ts';
 import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
 import { HistoryEntry, MisfirePolicy, Occurrence, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
 
@@ -11,6 +12,8 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, d
 const ReasonBody = Type.Object({ reason: Reason });
 const tags = ['workflows'];
 const DAY_MS = 86_400_000;
+/** Nominal times one ledger request may span (a 5-second cron over 24 h is 17,280). */
+const LEDGER_RANGE_LIMIT = 200_000;
 
 /** freshet's own workflow API: read models, audit history, the occurrence ledger, and commands by id. */
 export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Clock): FastifyPluginAsyncTypebox {
@@ -58,8 +61,36 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
 
     app.get(
       '/workflows/:id/history',
-      { schema: { tags, summary: 'Every event of the workflow, with actor, reason and time', params: IdParams, response: { 200: Type.Object({ events: Type.Array(HistoryEntry) }), ...errorResponses } } },
-      async (request) => ({ events: await queries.history(request.params.id) }),
+      {
+        schema: {
+          tags,
+          summary: 'Every event of the workflow, with actor, reason and time; newest first, cursor paged by version',
+          params: IdParams,
+          querystring: Type.Object({
+            order: OrderQuery,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            before: Type.Optional(Type.Integer({ minimum: 0, description: 'Versions before this one (exclusive): the older page.' })),
+            after: Type.Optional(Type.Integer({ minimum: 0, description: 'Versions after this one (exclusive): the newer page.' })),
+            type: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Only events of this type; repeat or comma-separate for several.' })),
+            from: Type.Optional(Type.String({ description: 'ISO instant, inclusive: recorded at or after.' })),
+            to: Type.Optional(Type.String({ description: 'ISO instant, inclusive: recorded at or before.' })),
+          }),
+          response: { 200: Type.Object({ events: Type.Array(HistoryEntry), page: PageInfo }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const types = listParam(q.type);
+        const from = q.from === undefined ? undefined : parseInstant(q.from, 'from');
+        const to = q.to === undefined ? undefined : parseInstant(q.to, 'to');
+        const all = (await queries.history(request.params.id)).filter((e) => {
+          const at = Date.parse(e.recordedAt);
+          return (types === undefined || types.includes(e.type)) && (from === undefined || at >= from) && (to === undefined || at <= to);
+        });
+        const query = { order: q.order ?? 'newest', limit: q.limit ?? 100, ...(q.before !== undefined ? { before: q.before } : {}), ...(q.after !== undefined ? { after: q.after } : {}) } as const;
+        const page = pageOf(all, (e) => e.version, query);
+        return { events: page.items, page: pageInfo(query, page, String) };
+      },
     );
 
     app.get(
@@ -67,14 +98,18 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
       {
         schema: {
           tags,
-          summary: 'The occurrence ledger: each nominal fire time and its outcome',
+          summary: 'The occurrence ledger: each nominal fire time and its outcome; newest first, cursor paged by nominal time',
           params: IdParams,
           querystring: Type.Object({
             from: Type.Optional(Type.String({ description: 'ISO instant, inclusive; default 24 h before `to`.' })),
             to: Type.Optional(Type.String({ description: 'ISO instant, inclusive; default now.' })),
+            order: OrderQuery,
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+            before: Type.Optional(Type.String({ description: 'A nominal time (ISO), exclusive: the older page.' })),
+            after: Type.Optional(Type.String({ description: 'A nominal time (ISO), exclusive: the newer page.' })),
+            outcome: Type.Optional(Type.Unsafe<'fired' | 'skipped' | 'claimed'>({ type: 'string', enum: ['fired', 'skipped', 'claimed'], description: 'Only this outcome.' })),
           }),
-          response: { 200: Type.Object({ occurrences: Type.Array(Occurrence) }), ...errorResponses },
+          response: { 200: Type.Object({ occurrences: Type.Array(Occurrence), page: PageInfo }), ...errorResponses },
         },
       },
       async (request) => {
@@ -82,7 +117,14 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         const to = q.to === undefined ? clock.now() : parseInstant(q.to, 'to');
         const from = q.from === undefined ? to - DAY_MS : parseInstant(q.from, 'from');
         if (from > to) throw new ApiRequestError('invalid', `from (${q.from}) must not be after to (${new Date(to).toISOString()}).`);
-        return { occurrences: await queries.occurrences(request.params.id, { from, to, limit: q.limit ?? 1000 }) };
+        const before = q.before === undefined ? undefined : parseInstant(q.before, 'before');
+        const after = q.after === undefined ? undefined : parseInstant(q.after, 'after');
+        // The whole range, never silently cut: a page is taken from it, and `page` says whether more exists.
+        const all = (await queries.occurrences(request.params.id, { from, to, limit: LEDGER_RANGE_LIMIT })).filter((o) => q.outcome === undefined || o.outcome === q.outcome);
+        if (all.length >= LEDGER_RANGE_LIMIT) throw new ApiRequestError('invalid', `More than ${LEDGER_RANGE_LIMIT} nominal times between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: narrow from/to.`);
+        const query = { order: q.order ?? 'newest', limit: q.limit ?? 1000, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) } as const;
+        const page = pageOf(all, (o) => Date.parse(o.nominalTime), query);
+        return { occurrences: page.items, page: pageInfo(query, page, (t) => new Date(t).toISOString()) };
       },
     );
 

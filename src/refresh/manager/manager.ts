@@ -126,9 +126,12 @@ export class MaterializedTableManager {
     });
   }
 
-  /** Stops retry timers and running refreshes without ending them: the next start() recovers them. */
-  async stop(): Promise<void> {
-    await this.refresher.stop();
+  /**
+   * Stops retry timers and queued refreshes (the next start() runs them); running refreshes get `graceMs` to finish,
+   * then are cut and recorded interrupted at that moment.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    await this.refresher.stop(graceMs);
   }
 
   async executeStatement(sql: string, ctx: StatementContext = {}): Promise<StatementResult> {

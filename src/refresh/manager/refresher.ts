@@ -15,7 +15,7 @@ import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { admit, type Lane } from './overlap.ts';
 import { recoverOperations } from './recover-operations.ts';
 import { type AttemptOutcome, type AttemptTarget, attemptRefresh } from './refresh-attempt.ts';
-import { type RunCursor, runAttempts } from './retry-loop.ts';
+import { type RunCursor, runAttempts, sleepFor } from './retry-loop.ts';
 import type { TableState } from './table-events.ts';
 import type { OverlapPolicy } from './types.ts';
 
@@ -54,6 +54,8 @@ export class Refresher {
   private readonly settled = new Map<OperationHandle, Set<(s: OperationState) => void>>();
   private readonly work = new Set<Promise<void>>();
   private stopping = false;
+  /** When stop() cut the refreshes still running after its grace period; they are recorded failed at this time. */
+  private interruptedAt: number | undefined;
 
   constructor(
     private readonly deps: {
@@ -185,8 +187,13 @@ export class Refresher {
   }
 
   /** Stops timers and running statements without recording an end: the next start recovers them. */
-  async stop(): Promise<void> {
+  async stop(graceMs = 0): Promise<void> {
     this.stopping = true;
+    // Running refreshes get the grace period to finish; the retry waits and queued ones do not start (pump).
+    const timeUp = new AbortController();
+    await Promise.race([this.whenIdle(), sleepFor(graceMs, this.deps.clock, timeUp.signal)]);
+    timeUp.abort();
+    this.interruptedAt = this.deps.clock.now();
     for (const r of this.running.values()) r.controller.abort();
     await this.whenIdle();
   }
@@ -235,6 +242,7 @@ export class Refresher {
       await runAttempts(handle, cursor, live.controller.signal, () => live.cancelReason, startRecorded, {
         ...this.deps,
         stopping: () => this.stopping,
+        interruptedAt: () => this.interruptedAt,
         attempt: (state, signal) => this.attempt(state, signal),
       });
     } catch (error) {

@@ -18,6 +18,8 @@ export interface RetryLoopDeps {
   clock: Clock;
   retry: RetryPolicy;
   stopping: () => boolean;
+  /** Set when a stop cut running attempts after its grace period (undefined otherwise). */
+  interruptedAt?: () => number | undefined;
   attempt: (state: OperationState, signal: AbortSignal) => Promise<AttemptOutcome>;
 }
 
@@ -33,6 +35,7 @@ export async function runAttempts(handle: OperationHandle, cursor: RunCursor, si
     cursor.state = await log.record(handle, () => build(cursor.state), SYSTEM);
   };
   let recorded = startRecorded;
+  let inFlight = false;
   for (;;) {
     if (cursor.state.nextAttemptAt !== null && !(await sleepUntil(cursor.state.nextAttemptAt, signal, clock))) break;
     if (signal.aborted) break;
@@ -40,6 +43,7 @@ export async function runAttempts(handle: OperationHandle, cursor: RunCursor, si
     if (!recorded) await record((s) => [{ type: 'RefreshAttemptStarted', data: { operationHandle: handle, table: s.table, attempt, startedAt: clock.now() } }]);
     recorded = false;
     const early = cursor.early;
+    inFlight = true;
     const outcome = await (early ?? deps.attempt(cursor.state, signal));
     cursor.early = undefined;
     if (outcome.kind === 'finished') {
@@ -48,6 +52,7 @@ export async function runAttempts(handle: OperationHandle, cursor: RunCursor, si
       break;
     }
     if (signal.aborted) break;
+    inFlight = false;
     const now = clock.now();
     if (attempt < cursor.state.maxAttempts && !deps.stopping()) {
       const retryAt = now + retryDelayMs(attempt, deps.retry);
@@ -61,9 +66,30 @@ export async function runAttempts(handle: OperationHandle, cursor: RunCursor, si
     break;
   }
   const reason = cancelReason();
+  const cutAt = deps.interruptedAt?.();
+  if (signal.aborted && inFlight && reason === undefined && cutAt !== undefined && !isTerminalStatus(cursor.state.status)) {
+    await recordInterrupted(cursor, cutAt, deps, record);
+    return;
+  }
   if (signal.aborted && !isTerminalStatus(cursor.state.status) && reason !== undefined) {
     await record((s) => [{ type: 'RefreshCanceled', data: { operationHandle: handle, table: s.table, reason, canceledAt: clock.now() } }]);
   }
+}
+
+/**
+ * A stop cut this attempt: recorded failed at the time it was cut (not at the next start, which would count the
+ * downtime as its duration); a retry due at once if attempts remain, which the next process runs.
+ */
+async function recordInterrupted(cursor: RunCursor, at: number, deps: RetryLoopDeps, record: (build: (s: OperationState) => OperationEvent[]) => Promise<void>): Promise<void> {
+  const s = cursor.state;
+  const error = `The refresh attempt ${s.attempt} was interrupted because freshet stopped (its shutdown grace period ran out); the table keeps its previous rows.`;
+  const data = { operationHandle: s.operationHandle, table: s.table, attempt: s.attempt, error, failedAt: at };
+  await record(() => [s.attempt < s.maxAttempts ? { type: 'RefreshAttemptFailed', data: { ...data, retryAt: at } } : { type: 'RefreshFailed', data }]);
+}
+
+/** Waits `ms` on the injected clock; resolves early (false) when aborted. */
+export async function sleepFor(ms: number, clock: Clock, signal: AbortSignal): Promise<boolean> {
+  return sleepUntil(clock.now() + ms, signal, clock);
 }
 
 /** Waits on the injected clock; false when aborted first. */

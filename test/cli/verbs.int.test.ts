@@ -1,0 +1,75 @@
+/**
+ * The daily verbs without curl (issue 11, "Also") and the reasons shown where people look (defect 4), with
+ * deleted workflows hidden by default and times local with the zone named (defect 10). A real fastify on a port,
+ * the CLI run in process against it with --url.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostTimeZone } from '../../src/clock/index.ts';
+import { listeningApi } from './support/cli.ts';
+import { cli } from './support/run.ts';
+
+let api: Awaited<ReturnType<typeof listeningApi>>;
+const run = (...args: string[]) => cli('--url', api.url, ...args);
+
+beforeAll(async () => {
+  api = await listeningApi({ withTables: true });
+  await run('sql', "CREATE TABLE src AS SELECT range AS id, CASE WHEN range % 2 = 0 THEN '2026-03-01' ELSE '2026-03-02' END AS ds FROM range(10)");
+  const created = await run('sql', "CREATE MATERIALIZED TABLE daily PARTITIONED BY (ds) WITH ('partition.fields.ds.date-formatter' = 'yyyy-MM-dd') FRESHNESS = INTERVAL '1' HOUR AS SELECT ds, count(*) AS n FROM src GROUP BY ds");
+  expect(created.code, created.err).toBe(0);
+});
+afterAll(async () => api.close());
+
+describe('freshet verbs', () => {
+  it('refresh --partition submits; ops lists operations newest first with partition, rows and duration, and says when more exist', async () => {
+    const first = await run('refresh', 'daily', '--partition', 'ds=2026-03-01', '--reason', 'late data');
+    expect(first.code, first.err).toBe(0);
+    const handle = /operation (\S+)$/.exec(first.out.trim())?.[1];
+    expect(handle).toBeDefined();
+    await api.tables!.waitForOperation(handle!);
+    const second = await run('refresh', 'daily', '--json');
+    const secondHandle = (JSON.parse(second.out) as { operationHandle: string }).operationHandle;
+    await api.tables!.waitForOperation(secondHandle);
+
+    const ops = await run('ops', 'daily', '--json');
+    const doc = JSON.parse(ops.out) as { operations: { operationHandle: string; partitions: Record<string, string>; rowsWritten: number; status: string }[]; more: boolean };
+    expect(doc.operations.map((o) => o.operationHandle)).toEqual([secondHandle, handle]);
+    expect(doc.operations[1]).toMatchObject({ partitions: { ds: '2026-03-01' }, rowsWritten: 1, status: 'FINISHED' });
+    expect(doc.more).toBe(false);
+
+    const human = await run('ops', 'daily', '--limit', '1', '--utc');
+    expect(human.out).toMatch(/^submitted \(UTC\) +state +partition +rows +duration +error +operation/);
+    expect(human.out).toMatch(new RegExp(`FINISHED +\\(all\\) +2 +\\d+ ms +${secondHandle}`));
+    expect(human.out).toContain('(1 of 2; more with --limit)');
+    expect((await run('refresh', 'daily', '--partition', 'ds')).code).toBe(2);
+  });
+
+  it('suspend with a reason: tables and workflows show it; resume by workflow id; trigger fires once', async () => {
+    const suspended = await run('suspend', 'daily', '--reason', 'source backfill');
+    expect(suspended.code, suspended.err).toBe(0);
+    expect(suspended.out).toBe('`freshet`.`default`.`daily`: SUSPENDED (source backfill)\n');
+    const tables = await run('tables');
+    expect(tables.out).toMatch(/`freshet`\.`default`\.`daily` +SUSPENDED +1 HOUR +completed +\S+ \S+ +source backfill \(by anonymous\)/);
+    expect(tables.out).toContain(`last success (${hostTimeZone()})`);
+    const workflows = await run('workflows');
+    expect(workflows.out).toMatch(/SUSPENDED .*source backfill \(by anonymous\)$/m);
+    const id = /^([0-9a-f-]{36}) /m.exec(workflows.out)?.[1];
+    expect(id).toBeDefined();
+
+    const resumed = await run('resume', id!, '--json');
+    expect(JSON.parse(resumed.out)).toMatchObject({ workflowId: id, status: 'ACTIVE' });
+    const triggered = await run('trigger', id!, '--reason', 'check');
+    expect(triggered.code, triggered.err).toBe(0);
+    expect(triggered.out).toContain(`triggered ${id}`);
+  });
+
+  it('workflows hides deleted ones unless --all or --status deleted', async () => {
+    const created = await api.app.inject({ method: 'POST', url: '/v3/workflow/embedded-scheduler/create', payload: { materializedTableIdentifier: '`c`.`d`.`gone`', cronExpression: '0 0 * * * ?' } });
+    expect(created.statusCode).toBe(200);
+    const list = (await api.app.inject({ method: 'GET', url: '/v1/workflows?table=%60c%60.%60d%60.%60gone%60' })).json() as { items: { workflowId: string }[] };
+    await api.app.inject({ method: 'DELETE', url: `/v1/workflows/${list.items[0]!.workflowId}`, payload: {} });
+    expect((await run('workflows')).out).not.toContain('gone');
+    expect((await run('workflows', '--all')).out).toMatch(/`c`\.`d`\.`gone` +DELETED/);
+    expect((await run('workflows', '--status', 'deleted')).out).toContain('gone');
+    expect((await run('workflows', '--status', 'paused')).code).toBe(2);
+  });
+});
