@@ -82,8 +82,11 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         catchUpWindowMs: command.catchUpWindowMs ?? def.catchUpWindowMs,
       };
       requireFutureFire(next.cronExpression, next.timeZone, command.now);
-      // Nominal times of the old schedule that went by unclaimed are settled under the old schedule.
-      const gap = oldScheduleGap(state, command.now, state.status === 'suspended' ? 'suspended' : 'schedule-modified');
+      // Nominal times of the old schedule that went by unclaimed are settled under the old schedule, as given up
+      // by the change — a suspended workflow's backlog too: a later resume replays the times of the schedule in
+      // force from the change on, not those of a schedule that no longer exists (Quartz: a rescheduled trigger's
+      // misfires go with it). The reason says so, rather than blaming the suspension.
+      const gap = oldScheduleGap(state, command.now, 'schedule-modified');
       // The gap is recorded before the change, so the ledger expands it under the cron that was in force.
       return [...gap, { type: 'WorkflowScheduleModified', data: next }, ...dropFutureClaims(state, command.now, command.engineId, 'schedule-modified')];
     }

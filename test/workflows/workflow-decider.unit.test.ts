@@ -163,6 +163,15 @@ describe('workflow decider: modify and delete', () => {
       ]);
   });
 
+  it('a schedule changed while suspended gives up the old schedule’s backlog, named as the change (issue 11 defect 13)', () => {
+    given([created(), suspended(T0 + 1)])
+      .when({ type: 'ModifySchedule', now: T0 + HOUR, cronExpression: '0 0 * * * ?', engineId: E })
+      .then([
+        { type: 'OccurrencesSkipped', data: { fromExclusive: T0, toInclusive: T0 + HOUR, reason: 'schedule-modified', at: T0 + HOUR } },
+        { type: 'WorkflowScheduleModified', data: { at: T0 + HOUR, cronExpression: '0 0 * * * ?', timeZone: 'UTC', misfirePolicy: 'fire-all', catchUpWindowMs: DAY } },
+      ]);
+  });
+
   it('deleting a missing workflow is not an error (Flink)', () => {
     given([]).when({ type: 'DeleteWorkflow', now: T0, engineId: E }).thenNothingHappened();
   });
