@@ -29,6 +29,9 @@ export interface LiveWorkflowsOptions {
  * the expected version (one writer per stream, through `serial`), then applied here — or a fact heard from the
  * log. Each workflow's XState actor arms and disarms its claim timer (through the claim path) as its status
  * changes; this object keeps its fire timers (through the fire path) in step with its pending claims.
+ * A little over 250 lines on purpose: the map of live workflows, the per-stream queue and the apply step share
+ * one invariant (a live workflow's version is its stream's, applied once whoever appended); split, each part
+ * would have to trust the others to keep it.
  */
 export class LiveWorkflows {
   readonly engineId: string;
