@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, type EventStore } from '../../src/events/index.ts';
 import { postgresProjectionPersistence, WorkflowProjection, type ProjectedWorkflow } from '../../src/projections/index.ts';
 import { createWorkflow, openApi } from '../api/support/api-harness.ts';
-import { dropSchema, freshSchema, PG_URL, pgSkip } from './postgres-server.ts';
+import { dropSchema, freshSchema, PG_URL, pgSkip, withSchema } from './postgres-server.ts';
 
 const describePg = pgSkip.skip ? describe.skip : describe;
-const withSchema = (schema: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
 const row = (version: number, marker: string): ProjectedWorkflow => ({ version, state: { marker } as unknown as ProjectedWorkflow['state'] });
 
 describePg(`the WorkflowInfo read model in PostgreSQL${pgSkip.skip ? ` (skipped: ${pgSkip.skip})` : ''}`, () => {

@@ -29,13 +29,21 @@ export const pgSkip: { skip?: string } = unreachable !== undefined && process.en
 /** A schema name no other test uses. */
 export const freshSchema = (): string => `freshet_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 
-/** Drops a test's schema and everything in it. */
-export async function dropSchema(schema: string): Promise<void> {
+/** The test server's URL with a store schema of its own. */
+export const withSchema = (schema: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+
+/** Runs one statement on the test server, on a connection of its own. */
+export async function runSql(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+    await client.query(text);
   } finally {
     await client.end();
   }
+}
+
+/** Drops a test's schema and everything in it. */
+export function dropSchema(schema: string): Promise<void> {
+  return runSql(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
 }

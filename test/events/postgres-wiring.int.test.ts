@@ -3,10 +3,9 @@ import { StoreUnavailableError } from '../../src/events/index.ts';
 import { openEventStore, storeKindOf, StoreSpecError } from '../../src/runtime/index.ts';
 import { createWorkflow, openApi, type ApiHarness } from '../api/support/api-harness.ts';
 import { ev } from './contract.ts';
-import { dropSchema, freshSchema, PG_URL, pgSkip } from './postgres-server.ts';
+import { dropSchema, freshSchema, pgSkip, withSchema } from './postgres-server.ts';
 
 const describePg = pgSkip.skip ? describe.skip : describe;
-const withSchema = (schema: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
 
 describe('--store postgres://… names the PostgreSQL store', () => {
   it('is recognised, and an unknown store names it among the choices', () => {

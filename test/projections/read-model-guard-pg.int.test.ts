@@ -1,24 +1,12 @@
-import pg from 'pg';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ReadModelMismatchError } from '../../src/projections/index.ts';
-import { dropSchema, freshSchema, PG_URL, pgSkip } from '../events/postgres-server.ts';
+import { dropSchema, freshSchema, pgSkip, runSql, withSchema } from '../events/postgres-server.ts';
 import { openError, runWithWorkflows, tempDir } from './read-model-support.ts';
 
 const describePg = pgSkip.skip ? describe.skip : describe;
-const withSchema = (schema: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
 const dataDir = tempDir('read-model-guard-pg');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function sql(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 describePg(`a PostgreSQL read model that does not belong to its log is refused at open${pgSkip.skip ? ` (skipped: ${pgSkip.skip})` : ''}`, () => {
   const schemas: string[] = [];
@@ -34,7 +22,7 @@ describePg(`a PostgreSQL read model that does not belong to its log is refused a
   it('the log was emptied under its read model: refused, naming the schema and what to do', async () => {
     const s = schema();
     await runWithWorkflows(dataDir, withSchema(s), ['a', 'b']);
-    await sql(`TRUNCATE "${s}".events; UPDATE "${s}".head SET position = 0`);
+    await runSql(`TRUNCATE "${s}".events; UPDATE "${s}".head SET position = 0`);
     const error = await openError(dataDir, withSchema(s));
     expect(error).toBeInstanceOf(ReadModelMismatchError);
     expect(error.message).toMatch(new RegExp(`^The read model in PostgreSQL \\S+ schema ${s} \\(tables projection_checkpoint, workflow_rows\\) is ahead of its event log in PostgreSQL \\S+ schema ${s} \\(table events\\): it reflects the log up to position \\d+, the log ends at position 0\\.`));
@@ -46,7 +34,7 @@ describePg(`a PostgreSQL read model that does not belong to its log is refused a
     const other = schema();
     await runWithWorkflows(dataDir, withSchema(other), ['a']);
     await runWithWorkflows(dataDir, withSchema(mine), ['x', 'y']);
-    await sql(`DELETE FROM "${mine}".projection_checkpoint; INSERT INTO "${mine}".projection_checkpoint SELECT * FROM "${other}".projection_checkpoint`);
+    await runSql(`DELETE FROM "${mine}".projection_checkpoint; INSERT INTO "${mine}".projection_checkpoint SELECT * FROM "${other}".projection_checkpoint`);
     const error = await openError(dataDir, withSchema(mine));
     expect(error).toBeInstanceOf(ReadModelMismatchError);
     expect(error.message).toMatch(/was built from another event log than .*: the event it last applied, at position \d+, is \S+ recorded at \S+, but the log has \S+ recorded at \S+ there\./);

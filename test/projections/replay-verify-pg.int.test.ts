@@ -1,24 +1,12 @@
-import pg from 'pg';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { dropSchema, freshSchema, PG_URL, pgSkip } from '../events/postgres-server.ts';
+import { dropSchema, freshSchema, pgSkip, runSql, withSchema } from '../events/postgres-server.ts';
 import { openError, runWithWorkflows, tempDir } from './read-model-support.ts';
 import { replay } from './replay-support.ts';
 
 const describePg = pgSkip.skip ? describe.skip : describe;
-const withSchema = (schema: string): string => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
 const dataDir = tempDir('replay-verify-pg');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function sql(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 describePg(`freshet replay on a PostgreSQL store${pgSkip.skip ? ` (skipped: ${pgSkip.skip})` : ''}`, () => {
   const schemas: string[] = [];
@@ -44,12 +32,12 @@ describePg(`freshet replay on a PostgreSQL store${pgSkip.skip ? ` (skipped: ${pg
   it('a read model that differs, then a log emptied under it: each named; --rebuild makes the schema open again', async () => {
     const s = schema();
     await runWithWorkflows(dataDir, withSchema(s), ['a', 'b']);
-    await sql(`UPDATE "${s}".workflow_rows SET state = jsonb_set(state::jsonb, '{status}', '"deleted"')::json WHERE workflow_id = (SELECT min(workflow_id) FROM "${s}".workflow_rows)`);
+    await runSql(`UPDATE "${s}".workflow_rows SET state = jsonb_set(state::jsonb, '{status}', '"deleted"')::json WHERE workflow_id = (SELECT min(workflow_id) FROM "${s}".workflow_rows)`);
     const differs = await replay('--verify', '--store', withSchema(s));
     expect(differs.code).toBe(1);
     expect(differs.out).toMatch(/      workflow \S+: state.status: saved "deleted", rebuilt "active"\n/);
 
-    await sql(`TRUNCATE "${s}".events; UPDATE "${s}".head SET position = 0`);
+    await runSql(`TRUNCATE "${s}".events; UPDATE "${s}".head SET position = 0`);
     const ahead = await replay('--verify', '--store', withSchema(s));
     expect(ahead.code).toBe(1);
     expect(ahead.out).toMatch(/✗ read model: .* does not belong to this log\n {6}The read model .* is ahead of its event log .*the log ends at position 0\./);
