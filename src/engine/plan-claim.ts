@@ -1,4 +1,4 @@
-import { decide, type EventContext, evolve, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
+import { decide, type EventContext, evolve, isStaleClaim, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
 
 /**
  * What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a
@@ -9,7 +9,7 @@ export function planClaim(state: WorkflowState, now: number, leadMs: number, mis
   const schedule = scheduleOf(state.def.cronExpression, state.def.timeZone);
   const next = schedule.nextAfter(state.cursor) ?? Infinity;
   let stale = false;
-  for (const p of state.pending) if (p.t <= now - misfireThresholdMs) stale = true;
+  for (const p of state.pending) if (isStaleClaim(p, now, misfireThresholdMs)) stale = true;
   if (next - leadMs > now && !stale) return 'early';
   if (next <= now - misfireThresholdMs || stale) return 'catch-up';
   return next < now && (schedule.nextAfter(next) ?? Infinity) <= now ? 'catch-up' : next;

@@ -1,8 +1,8 @@
-import type { WorkflowCommand, WorkflowState } from '../workflows/index.ts';
+import { isStaleClaim, type WorkflowCommand, type WorkflowState } from '../workflows/index.ts';
 import type { RecalledFire, RefreshTrigger } from './trigger.ts';
 
-/** Claims older than this are their engine's no longer: it would have fired and recorded them by now. */
-export const staleClaims = (state: WorkflowState, now: number, misfireThresholdMs: number) => state.pending.filter((p) => p.t <= now - misfireThresholdMs);
+/** The claims of dead engines (see isStaleClaim). */
+export const staleClaims = (state: WorkflowState, now: number, misfireThresholdMs: number) => state.pending.filter((p) => isStaleClaim(p, now, misfireThresholdMs));
 
 const UNKNOWN = 'freshet stopped after claiming this fire and before recording its outcome; the trigger keeps no record, so whether it ran is unknown.';
 

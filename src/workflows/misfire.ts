@@ -1,6 +1,6 @@
 import type { SkipReason, WorkflowEvent } from './events.ts';
 import { scheduleOf } from './schedule.ts';
-import type { WorkflowState } from './state.ts';
+import { isStaleClaim, type WorkflowState } from './state.ts';
 
 /** At most this many missed fire times are claimed by one decision; the engine comes back for the rest. */
 export const CATCH_UP_BATCH = 100;
@@ -33,7 +33,7 @@ export function planCatchUp(
   const windowStart = now - state.def.catchUpWindowMs;
   const policy = state.def.misfirePolicy;
   for (const p of state.pending) {
-    if (p.t > now - misfireThresholdMs) continue; // its engine may still fire it
+    if (!isStaleClaim(p, now, misfireThresholdMs)) continue; // its engine may still fire it
     if (p.t < windowStart) {
       skip(p.t - 1, p.t, 'outside-catch-up-window');
       continue;

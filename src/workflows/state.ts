@@ -36,6 +36,8 @@ export interface EventContext {
 
 export const withoutPending = (pending: PendingClaim[], t: number): PendingClaim[] => pending.filter((p) => p.t !== t);
 export const isPending = (state: WorkflowState, t: number): boolean => state.pending.some((p) => p.t === t);
+/** A claim a misfire threshold past its time: its engine would have fired and recorded it by now, so it is dead. */
+export const isStaleClaim = (p: PendingClaim, now: number, misfireThresholdMs: number): boolean => p.t <= now - misfireThresholdMs;
 
 /** Pure fold of one event; `undefined` is the state before the stream exists. */
 export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, ctx: EventContext): WorkflowState | undefined {
