@@ -71,7 +71,7 @@ export class FirePath {
     }
     this.firing++;
     done.then(
-      (result) => this.fired({ id, t, firedAt, manual, operationHandle: result?.operationHandle, disposition: result?.disposition }),
+      (result) => this.fired({ id, t, firedAt, manual, operationHandle: result?.operationHandle, disposition: result?.disposition, yieldedTo: result?.yieldedTo }),
       (err: unknown) => this.fired({ id, t, firedAt, manual, error: err instanceof Error ? err.message : String(err) }),
     );
     if (this.workflows.lifecycle.observed) this.workflows.lifecycle.emit({ type: 'fired', workflowId: id, nominalTime: t, invokedAt, manual });

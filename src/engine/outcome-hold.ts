@@ -10,6 +10,7 @@ export interface FireOutcome {
   manual: boolean;
   operationHandle?: string;
   disposition?: FireResult['disposition'];
+  yieldedTo?: string;
   error?: string;
   /** When it was queued here (clock ms). */
   heldAt?: number;
@@ -28,6 +29,7 @@ export const recordFired = (o: FireOutcome, now: number): WorkflowCommand => ({
   error: o.error,
   operationHandle: o.operationHandle,
   disposition: o.disposition,
+  yieldedTo: o.yieldedTo,
 });
 
 /**

@@ -21,6 +21,24 @@ export interface FireResult {
   operationHandle?: string;
   /** What the refresh side did with the fire (its overlap policy); recorded in the occurrence ledger. */
   disposition?: FireDisposition;
+  /** For a fire the overlap policy skipped: the operation it yielded to (the one running then). */
+  yieldedTo?: string;
+}
+
+/**
+ * What became of the refresh a fire submitted, as the refresh side's own log says: the ledger's terminal outcome
+ * (succeeded, failed after its attempts, cancelled), or running while it is in flight.
+ */
+export interface RefreshOutcome {
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  partition: StringMap;
+  rowsWritten: number | null;
+  /** From the first attempt's start to the end; null while running. */
+  durationMs: number | null;
+  attempts: number;
+  /** The last attempt's error (the reason for a cancel), as the user needs it. */
+  error: string | null;
+  endedAt: number | null;
 }
 
 /** What a trigger durably recorded of an earlier fire (see RefreshTrigger.recall). */
@@ -39,6 +57,11 @@ export interface RefreshTrigger {
    * Without it, such a claim follows the misfire policy, and an unknowable outcome is recorded as unknown.
    */
   recall?(workflowId: string, nominalTime: number): Promise<RecalledFire | null>;
+  /**
+   * What became of the refreshes with these operation handles (the ledger joins them to its fires). A handle the
+   * trigger does not know is absent from the answer. Without it, a fire's outcome stays `fired`.
+   */
+  outcomes?(operationHandles: readonly string[]): Promise<Map<string, RefreshOutcome>>;
 }
 
 /** A trigger that only logs: the engine runs before a warehouse is plugged in. */

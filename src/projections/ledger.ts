@@ -1,11 +1,22 @@
 import type { RecordedEvent } from '../events/index.ts';
-import { scheduleOf, type SkipReason, type WorkflowEvent } from '../workflows/index.ts';
+import type { RefreshOutcome } from '../engine/index.ts';
+import { scheduleOf, type FiredData, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
+
+/**
+ * How a nominal time ended. Terminal: `succeeded`, `failed` (after its attempts, or the fire could not be
+ * submitted), `skipped` (with a reason), `cancelled`. In flight: `claimed` (timer armed, not fired yet) and
+ * `running` (its refresh runs). `fired` is a fire whose trigger reports no refresh outcomes (a library user's own).
+ */
+export const OCCURRENCE_OUTCOMES = ['succeeded', 'failed', 'skipped', 'cancelled', 'running', 'claimed', 'fired'] as const;
+export type OccurrenceOutcome = (typeof OCCURRENCE_OUTCOMES)[number];
+/** Why a time was skipped: the workflow's own reasons, or the table's overlap policy (`overlap`, `backlog`). */
+export type OccurrenceSkipReason = SkipReason | 'overlap' | 'backlog';
 
 /** One nominal fire time and how it ended: the answer to "why didn't 03:00 fire?". */
 export interface Occurrence {
   nominalTime: string;
-  outcome: 'fired' | 'skipped' | 'claimed';
-  reason: SkipReason | null;
+  outcome: OccurrenceOutcome;
+  reason: OccurrenceSkipReason | null;
   manual: boolean;
   recovered: boolean;
   claimedAt: string | null;
@@ -14,8 +25,17 @@ export interface Occurrence {
   latenessMs: number | null;
   error: string | null;
   operationHandle: string | null;
-  /** What the refresh side did with the fire: started, queued, skipped-overlap, cancelled-other. */
+  /** What the refresh side did with the fire: started, queued, skipped-overlap, cancelled-other, skipped-backlog. */
   disposition: string | null;
+  /** Skipped by the overlap policy: the operation that was running. */
+  yieldedTo: string | null;
+  /** The partition the refresh wrote (empty for a non-partitioned table); null before a refresh is known. */
+  partition: StringMap | null;
+  rowsWritten: number | null;
+  durationMs: number | null;
+  /** Attempts the refresh took (retries included); 0 when no refresh ran. */
+  attempts: number;
+  endedAt: string | null;
   cronExpression: string;
 }
 
@@ -47,6 +67,12 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     error: null,
     operationHandle: null,
     disposition: null,
+    yieldedTo: null,
+    partition: null,
+    rowsWritten: null,
+    durationMs: null,
+    attempts: 0,
+    endedAt: null,
     cronExpression: cron,
   });
   const inRange = (t: number): boolean => t >= q.from && t <= q.to;
@@ -59,10 +85,10 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
       const o = byTime.get(e.data.nominalTime) ?? base(e.data.nominalTime);
       byTime.set(e.data.nominalTime, { ...o, manual: e.data.manual, claimedAt: iso(e.data.claimedAt) });
     } else if (e.type === 'OccurrenceFired' && inRange(e.data.nominalTime)) {
-      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition } = e.data;
+      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition, yieldedTo } = e.data;
       const o = byTime.get(nominalTime) ?? base(nominalTime);
-      const fired = { outcome: 'fired', manual, recovered, firedAt: iso(firedAt), latenessMs: firedAt - nominalTime } as const;
-      byTime.set(nominalTime, { ...o, ...fired, error: error ?? null, operationHandle: operationHandle ?? null, disposition: disposition ?? null });
+      const fired = { ...firedOutcome(e.data), manual, recovered, firedAt: iso(firedAt), latenessMs: firedAt - nominalTime };
+      byTime.set(nominalTime, { ...o, ...fired, error: error ?? null, operationHandle: operationHandle ?? null, disposition: disposition ?? null, yieldedTo: yieldedTo ?? null });
     } else if (e.type === 'OccurrencesSkipped') {
       const from = Math.max(e.data.fromExclusive, q.from - 1);
       const to = Math.min(e.data.toInclusive, q.to);
@@ -82,4 +108,34 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     }
   }
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]).slice(0, q.limit).map(([, o]) => o);
+}
+
+/** What the workflow's own log says of a fire, before its refresh is joined: the refresh side decides the rest. */
+function firedOutcome(d: FiredData): Pick<Occurrence, 'outcome' | 'reason'> {
+  // A recovered fire's error says its outcome is unknown (the trigger kept no record): not a failure.
+  if (d.error !== undefined) return { outcome: d.recovered ? 'fired' : 'failed', reason: null };
+  if (d.disposition === 'skipped-overlap') return { outcome: 'skipped', reason: 'overlap' };
+  if (d.disposition === 'skipped-backlog') return { outcome: 'skipped', reason: 'backlog' };
+  return { outcome: 'fired', reason: null };
+}
+
+/**
+ * Joins each fire to what became of its refresh (RefreshTrigger.outcomes): the ledger's terminal outcome comes from
+ * the refresh side's log, not from the timer. A fire whose refresh is unknown keeps what its own log says.
+ */
+export function withRefreshOutcomes(occurrences: readonly Occurrence[], outcomes: ReadonlyMap<string, RefreshOutcome>): Occurrence[] {
+  return occurrences.map((o) => {
+    const r = o.operationHandle === null ? undefined : outcomes.get(o.operationHandle);
+    if (!r || o.outcome === 'skipped') return o;
+    return {
+      ...o,
+      outcome: r.state,
+      partition: r.partition,
+      rowsWritten: r.rowsWritten,
+      durationMs: r.durationMs,
+      attempts: r.attempts,
+      error: r.error,
+      endedAt: r.endedAt === null ? null : iso(r.endedAt),
+    };
+  });
 }

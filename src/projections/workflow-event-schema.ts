@@ -43,7 +43,8 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
     recovered: Type.Boolean(),
     error: Type.Optional(text),
     operationHandle: Type.Optional(text),
-    disposition: Type.Optional(Type.Union(['started', 'queued', 'skipped-overlap', 'cancelled-other'].map((d) => Type.Literal(d)))),
+    disposition: Type.Optional(Type.Union(['started', 'queued', 'skipped-overlap', 'cancelled-other', 'skipped-backlog'].map((d) => Type.Literal(d)))),
+    yieldedTo: Type.Optional(text),
   }),
   OccurrencesSkipped: Type.Object({ fromExclusive: instant, toInclusive: instant, reason: skipReason, at: instant }),
 };

@@ -51,7 +51,7 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
     this.store = options.store;
     this.engine = new WorkflowEngine({ ...options.engine, store: options.store, trigger: options.trigger, clock: options.clock });
     this.projection = new WorkflowProjection(options.store, options.projection ?? memoryProjectionPersistence());
-    this.queries = new WorkflowQueries(options.store, this.projection);
+    this.queries = new WorkflowQueries(options.store, this.projection, options.trigger);
   }
 
   /** The last log position the read side has applied: reads reflect every event up to it. */

@@ -1,10 +1,12 @@
 import { type EventStore, StreamNotFoundError } from '../events/index.ts';
+import type { RefreshTrigger } from '../engine/index.ts';
 import { WorkflowError, workflowStreamName } from '../workflows/index.ts';
 import {
   type HistoryEntry,
   type Occurrence,
   occurrencesFromEvents,
   toHistoryEntry,
+  withRefreshOutcomes,
   type WorkflowInfo,
   workflowAsOf,
   type WorkflowProjection,
@@ -23,6 +25,8 @@ export class WorkflowQueries {
   constructor(
     private readonly store: EventStore,
     private readonly projection: WorkflowProjection,
+    /** Where fires went: the ledger asks it what became of each refresh. */
+    private readonly trigger?: Pick<RefreshTrigger, 'outcomes'>,
   ) {}
 
   get(id: string): WorkflowInfo {
@@ -53,7 +57,10 @@ export class WorkflowQueries {
   }
 
   async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
-    return occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 });
+    const fires = occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 });
+    const handles = fires.flatMap((o) => (o.operationHandle === null ? [] : [o.operationHandle]));
+    if (handles.length === 0 || !this.trigger?.outcomes) return fires;
+    return withRefreshOutcomes(fires, await this.trigger.outcomes(handles));
   }
 
   private async events(id: string) {

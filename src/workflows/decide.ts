@@ -115,8 +115,9 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'RecordFired': {
       if (!state || !isPending(state, command.nominalTime)) return [];
-      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition } = command;
+      const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition, yieldedTo } = command;
       const extra = {
+        ...(yieldedTo !== undefined ? { yieldedTo } : {}),
         ...(error !== undefined ? { error } : {}),
         ...(operationHandle !== undefined ? { operationHandle } : {}),
         ...(disposition !== undefined ? { disposition } : {}),

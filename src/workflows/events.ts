@@ -77,6 +77,8 @@ export interface FiredData {
   error?: string;
   operationHandle?: string;
   disposition?: FireDisposition;
+  /** A fire the overlap policy skipped: the operation that was running (it yielded to). */
+  yieldedTo?: string;
 }
 
 export type WorkflowEventType = WorkflowEvent['type'];

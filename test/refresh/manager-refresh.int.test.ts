@@ -210,9 +210,10 @@ describe('overlap policies', () => {
   it('buffer-all keeps at most MAX_WAITING fires waiting; the next is skipped as a backlog and recorded', async () => {
     const { w, fire } = await overlapping(undefined);
     const day = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-    expect(disposition(await fire(day(0)))).toBe('started');
+    const first = await fire(day(0));
+    expect(disposition(first)).toBe('started');
     for (let i = 1; i <= MAX_WAITING; i++) expect(disposition(await fire(day(i)))).toBe('queued');
-    expect(await fire(day(MAX_WAITING + 1))).toEqual({ disposition: 'skipped-backlog' });
+    expect(await fire(day(MAX_WAITING + 1))).toEqual({ disposition: 'skipped-backlog', yieldedTo: first?.operationHandle });
     expect((await h!.manager.getRefreshStatus('t')).queued).toHaveLength(MAX_WAITING);
     w.release();
     await h!.manager.whenIdle();
@@ -221,9 +222,10 @@ describe('overlap policies', () => {
 
   it('skip drops a fire that arrives while one runs, and records it', async () => {
     const { w, fire } = await overlapping('skip');
-    expect(disposition(await fire('2024-03-10'))).toBe('started');
+    const running = await fire('2024-03-10');
+    expect(disposition(running)).toBe('started');
     const skipped = await fire('2024-03-11');
-    expect(skipped).toEqual({ disposition: 'skipped-overlap' });
+    expect(skipped).toEqual({ disposition: 'skipped-overlap', yieldedTo: running?.operationHandle });
     w.release();
     await h!.manager.whenIdle();
     expect((await h!.manager.getRefreshHistory('t')).length).toBe(1);

@@ -6,7 +6,7 @@ import { ApiRequestError } from '../errors.ts';
 import { emptyBody, listParam, parseInstant } from '../params.ts';
 import { OrderQuery, PageInfo, pageInfo, pageOf } from '../paging.ts';
 import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
-import { HistoryEntry, MisfirePolicy, Occurrence, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
+import { HistoryEntry, MisfirePolicy, Occurrence, OccurrenceOutcome, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: 'workflowId (UUID-shaped).' }) });
 const ReasonBody = Type.Object({ reason: Reason });
@@ -107,7 +107,7 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
             before: Type.Optional(Type.String({ description: 'A nominal time (ISO), exclusive: the older page.' })),
             after: Type.Optional(Type.String({ description: 'A nominal time (ISO), exclusive: the newer page.' })),
-            outcome: Type.Optional(Type.Unsafe<'fired' | 'skipped' | 'claimed'>({ type: 'string', enum: ['fired', 'skipped', 'claimed'], description: 'Only this outcome.' })),
+            outcome: Type.Optional(OccurrenceOutcome),
           }),
           response: { 200: Type.Object({ occurrences: Type.Array(Occurrence), page: PageInfo }), ...errorResponses },
         },

@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { OCCURRENCE_OUTCOMES, type OccurrenceOutcome as OccurrenceOutcomeName } from '../../projections/index.ts';
 import { StringMap } from './common.ts';
 
 const Instant = Type.String({ description: 'ISO-8601 instant (UTC).' });
@@ -58,9 +59,15 @@ export const HistoryEntry = Type.Object({
   recordedAt: Instant,
 });
 
+export const OccurrenceOutcome = Type.Unsafe<OccurrenceOutcomeName>({
+  type: 'string',
+  enum: [...OCCURRENCE_OUTCOMES],
+  description: 'Terminal: succeeded, failed, skipped (see reason), cancelled. In flight: claimed, running. fired: a trigger that reports no refresh outcome.',
+});
+
 export const Occurrence = Type.Object({
   nominalTime: Instant,
-  outcome: Type.Unsafe<'fired' | 'skipped' | 'claimed'>({ type: 'string', enum: ['fired', 'skipped', 'claimed'] }),
+  outcome: OccurrenceOutcome,
   reason: NullableString,
   manual: Type.Boolean(),
   recovered: Type.Boolean(),
@@ -70,5 +77,11 @@ export const Occurrence = Type.Object({
   error: NullableString,
   operationHandle: NullableString,
   disposition: NullableString,
+  yieldedTo: nullable('string', 'Skipped by the overlap policy: the operation that was running.'),
+  partition: Type.Unsafe<Record<string, string> | null>({ type: ['object', 'null'], additionalProperties: { type: 'string' }, description: 'The partition the refresh wrote ({} when not partitioned).' }),
+  rowsWritten: nullable('integer'),
+  durationMs: nullable('number'),
+  attempts: Type.Integer({ description: 'Attempts the refresh took, retries included.' }),
+  endedAt: NullableInstant,
   cronExpression: Type.String(),
 });

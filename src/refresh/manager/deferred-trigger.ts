@@ -18,6 +18,8 @@ export function deferredRefreshTrigger(): { trigger: RefreshTrigger; bind(target
         if (!target?.recall) return Promise.reject(new Error('The refresh trigger is not bound to a MaterializedTableManager yet.'));
         return target.recall(workflowId, nominalTime);
       },
+      // Unbound, no refresh is known: the ledger keeps such fires as `fired`.
+      outcomes: (handles) => target?.outcomes?.(handles) ?? Promise.resolve(new Map()),
     },
     bind(t) {
       target = t;

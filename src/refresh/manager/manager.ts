@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../clock/index.ts';
 import { type CommandContext, type EventStore, readPages } from '../../events/index.ts';
-import type { RefreshTrigger } from '../../engine/index.ts';
+import type { RefreshOutcome, RefreshTrigger } from '../../engine/index.ts';
 import { DEFAULT_CATALOG, DEFAULT_DATABASE, FlinkValidationError, type IdentifierDefaults, type ObjectIdentifier, parseStatement } from '../flink/index.ts';
 import {
   checkRetryPolicy,
@@ -11,6 +11,7 @@ import {
   OperationLog,
   type OperationHandle,
   type OperationState,
+  refreshOutcomeOf,
 } from '../operations/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { UnreadableEventError } from '../../projections/index.ts';
@@ -239,7 +240,20 @@ export class MaterializedTableManager {
           manual: request.manual,
         };
         const r = await this.submit(ask, this.context({ actor: 'freshet-engine', correlationId: `${request.workflowId}@${request.scheduleTime}` }));
-        return { disposition: r.disposition, ...(r.operationHandle !== undefined ? { operationHandle: r.operationHandle } : {}) };
+        return {
+          disposition: r.disposition,
+          ...(r.operationHandle !== undefined ? { operationHandle: r.operationHandle } : {}),
+          ...(r.yieldedTo !== undefined ? { yieldedTo: r.yieldedTo } : {}),
+        };
+      },
+      outcomes: async (handles) => {
+        await this.start();
+        const known = new Map<string, RefreshOutcome>();
+        for (const h of handles) {
+          const op = this.views.operation(h);
+          if (op) known.set(h, refreshOutcomeOf(op));
+        }
+        return known;
       },
       recall: async (workflowId, nominalTime) => {
         await this.start();

@@ -28,6 +28,8 @@ export type SubmitRequest = Pick<
 export interface SubmitResult {
   operationHandle?: OperationHandle;
   disposition: FireDisposition;
+  /** A request the overlap policy skipped: the operation running then. */
+  yieldedTo?: OperationHandle;
 }
 
 interface Running {
@@ -79,7 +81,7 @@ export class Refresher {
     const id = req.table.definition.identifier;
     const lane = this.lane(id);
     const decision = admit(lane, req.policy, req.kind);
-    if (!decision.admit) return { disposition: decision.disposition };
+    if (!decision.admit) return { disposition: decision.disposition, ...(lane.running ? { yieldedTo: lane.running } : {}) };
     const handle = randomUUID();
     const startNow = lane.running === null && lane.queue.length === 0;
     // Take the lane's place synchronously, before any await, so concurrent submits see each other.

@@ -15,6 +15,7 @@ export {
   type RefreshSubmittedData,
 } from './events.ts';
 export { evolveOperation, type OperationState } from './state.ts';
+export { refreshOutcomeOf } from './outcome.ts';
 export { OperationLog } from './operation-log.ts';
 export { PARALLELISM_OPTIONS, TIMEOUT_OPTION, resourcesOf, type RefreshResources } from './execution-config.ts';
 export { DEFAULT_RETRY, checkRetryPolicy, retryDelayMs, type RetryPolicy } from './backoff.ts';
