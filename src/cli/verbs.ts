@@ -12,6 +12,7 @@ type Operation = {
 
 /** Workflow ids are UUID-shaped (a hash of group and name); anything else names a table. */
 const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const path = (s: string) => encodeURIComponent(s);
 
 function partitionsOf(pairs: string[]): Record<string, string> {
@@ -77,18 +78,24 @@ export function registerVerbs(program: Command): void {
     });
 
   for (const verb of ['suspend', 'resume'] as const) {
-    program
+    const cmd = program
       .command(verb)
       .description(`${verb === 'suspend' ? 'Suspend' : 'Resume'} a materialized table's refresh, or a workflow by id`)
       .argument('<target>', 'a table (e.g. daily_revenue) or a workflowId')
       .option('--reason <text>', 'why (recorded in the log, shown by `tables` and `workflows`)')
-      .option('--json', 'print JSON')
-      .action(async (target: string, o: { reason?: string; json?: boolean }, command: Command) => {
-        const body = o.reason ? { reason: o.reason } : {};
+      .option('--json', 'print JSON');
+    if (verb === 'suspend') cmd.option('--until <instant>', 'a pause: freshet resumes the workflow at this ISO instant (a workflowId only), e.g. 2026-12-24T06:00:00Z');
+    cmd.action(async (target: string, o: { reason?: string; until?: string; json?: boolean }, command: Command) => {
         const byId = WORKFLOW_ID.test(target);
+        if (o.until !== undefined) {
+          if (!byId) usage(`--until pauses a workflow by its id: find the workflowId of ${target} with 'freshet workflows --json'.`);
+          if (!ISO_INSTANT.test(o.until) || Number.isNaN(Date.parse(o.until))) usage(`--until '${o.until}': give an ISO instant with its zone, e.g. 2026-12-24T06:00:00Z.`);
+        }
+        const body = { ...(o.reason ? { reason: o.reason } : {}), ...(o.until !== undefined ? { until: o.until } : {}) };
         const route = byId ? `/v1/workflows/${path(target)}/${verb}` : `/v1/materialized-tables/${path(target)}/${verb}`;
         const doc = await clientOf(command).call<{ status: string; definition?: { identifier: string } }>('POST', route, body);
-        print(command, o.json, doc, () => `${byId ? `workflow ${target}` : (doc.definition?.identifier ?? target)}: ${doc.status}${o.reason ? ` (${o.reason})` : ''}`);
+        const until = o.until === undefined ? '' : ` until ${o.until}`;
+        print(command, o.json, doc, () => `${byId ? `workflow ${target}` : (doc.definition?.identifier ?? target)}: ${doc.status}${until}${o.reason ? ` (${o.reason})` : ''}`);
       });
   }
 }

@@ -1,7 +1,7 @@
 import { type AnyActorRef, createActor, createEmptyActor } from 'xstate';
 import type { Clock } from '../clock/index.ts';
 import { type CommandRequest, type EventMetadata, type EventStore, type RecordedEvent, SerialPerKey, VersionConflictError } from '../events/index.ts';
-import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent, workflowMachine, type WorkflowState } from '../workflows/index.ts';
+import { evolve, WORKFLOW_STREAM_PREFIX, WorkflowError, type WorkflowEvent, workflowMachine, type WorkflowState } from '../workflows/index.ts';
 import type { ClaimPath } from './claim-path.ts';
 import type { FirePath } from './fire-path.ts';
 import { type Commands, type Handled, handleCommand } from './handle-command.ts';
@@ -58,6 +58,7 @@ export class LiveWorkflows {
     this.machine = workflowMachine.provide({
       actions: {
         armTimer: ({ context }) => this.claims.arm(context.workflowId),
+        armResume: ({ context }) => this.armResume(context.workflowId),
         disarmTimer: ({ context }) => this.disarm(context.workflowId),
       },
     });
@@ -244,6 +245,26 @@ export class LiveWorkflows {
   /** Forgets every workflow: their actors belong to this object's actor system and go with it. */
   clear(): void {
     this.byId.clear();
+  }
+
+  /**
+   * A pause with an end resumes itself: the workflow's timer (the claim timer's slot, unused while suspended) waits
+   * for `resumeAt`, and the resume goes through the command handler like a user's, with freshet as the actor. An
+   * engine that lost the race to another (several engines, one log) finds it active and lets it be.
+   */
+  private armResume(id: string): void {
+    const live = this.byId.get(id);
+    if (!live || !this.running) return;
+    this.claims.disarm(live);
+    const at = live.state.resumeAt;
+    if (at === undefined) return;
+    live.claimTimer = this.wheel.at(at, () => {
+      const reason = `the pause until ${new Date(at).toISOString()} ended`;
+      const resume = (now: number) => ({ type: 'ResumeWorkflow', now, engineId: this.engineId, misfireThresholdMs: this.misfireThresholdMs }) as const;
+      this.execute(id, id, resume, { actor: 'freshet', reason }).catch((error: unknown) => {
+        if (!(error instanceof WorkflowError && error.code === 'WORKFLOW_ALREADY_ACTIVE')) this.report(error, `resume ${id}`);
+      });
+    });
   }
 
   private disarm(id: string, fires = false): void {

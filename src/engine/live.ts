@@ -11,6 +11,7 @@ export interface LiveWorkflow {
   state: WorkflowState;
   version: number;
   actor: Actor<WorkflowMachine>;
+  /** The workflow's one timer: its next claim while active, the end of its pause while suspended. */
   claimTimer?: Subscription;
   /** A claim's fire timer, from the claim until its outcome is applied (after the fire, a spent marker). */
   fireTimers?: Map<number, Subscription>;

@@ -31,7 +31,7 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
     descriptionStatement: Type.Optional(text),
     createdAt: instant,
   }),
-  WorkflowSuspended: Type.Object({ at: instant, reason: Type.Optional(text) }),
+  WorkflowSuspended: Type.Object({ at: instant, reason: Type.Optional(text), until: Type.Optional(instant) }),
   WorkflowResumed: Type.Object({ at: instant, dynamicOptions: Type.Optional(stringMap) }),
   WorkflowScheduleModified: Type.Object({ at: instant, cronExpression: text, timeZone: text, misfirePolicy, catchUpWindowMs: Type.Number() }),
   WorkflowDeleted: Type.Object({ at: instant }),

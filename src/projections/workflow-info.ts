@@ -19,6 +19,8 @@ export interface WorkflowInfo {
   suspendedAt: string | null;
   suspendedBy: string | null;
   suspendReason: string | null;
+  /** A pause's end: freshet resumes the workflow at this instant. */
+  suspendedUntil: string | null;
   dynamicOptions: StringMap;
   executionConfig: StringMap;
   initConfig: StringMap;
@@ -58,6 +60,7 @@ export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowI
     suspendedAt: iso(state.suspendedAt),
     suspendedBy: state.suspendedBy ?? null,
     suspendReason: state.suspendReason ?? null,
+    suspendedUntil: iso(state.resumeAt),
     dynamicOptions: d.dynamicOptions,
     executionConfig: d.executionConfig,
     initConfig: d.initConfig,

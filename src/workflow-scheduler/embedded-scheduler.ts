@@ -158,8 +158,9 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
 
   // freshet's own commands, by workflow id (the REST API's /v1/workflows/:id).
 
-  async suspendWorkflow(id: string, ctx: RequestContext = {}): Promise<void> {
-    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'SuspendWorkflow', now, engineId }), ctx);
+  /** `until`: a pause that ends by itself at that instant (epoch ms). */
+  async suspendWorkflow(id: string, ctx: RequestContext = {}, until?: number): Promise<void> {
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'SuspendWorkflow', now, engineId, ...(until !== undefined ? { until } : {}) }), ctx);
   }
 
   async resumeWorkflow(id: string, dynamicOptions: Record<string, string> | undefined, ctx: RequestContext = {}): Promise<void> {

@@ -3,7 +3,8 @@ import type { FiredData, MisfirePolicy, StringMap, WorkflowDefinition } from './
 /** Commands carry `now` (from the injected clock): the decider never reads the time itself. */
 export type WorkflowCommand =
   | { type: 'CreateWorkflow'; now: number; def: WorkflowDefinition }
-  | { type: 'SuspendWorkflow'; now: number; engineId: string }
+  /** `until`: a pause that ends by itself at that instant (the engine resumes it). */
+  | { type: 'SuspendWorkflow'; now: number; engineId: string; until?: number }
   | { type: 'ResumeWorkflow'; now: number; dynamicOptions?: StringMap; misfireThresholdMs: number; engineId: string }
   | {
       type: 'ModifySchedule';

@@ -57,7 +57,12 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
       if (state.status === 'suspended') {
         throw new WorkflowError('WORKFLOW_ALREADY_SUSPENDED', `Materialized table ${state.def.tableIdentifier} refresh workflow has been suspended.`);
       }
-      return [{ type: 'WorkflowSuspended', data: { at: command.now } }, ...dropFutureClaims(state, command.now, command.engineId, 'suspended')];
+      const { until } = command;
+      if (until !== undefined && !(until > command.now)) {
+        throw new WorkflowError('INVALID_WORKFLOW_ARGUMENT', `A pause must end in the future: until ${new Date(until).toISOString()} is not after now (${new Date(command.now).toISOString()}).`);
+      }
+      const data = until === undefined ? { at: command.now } : { at: command.now, until };
+      return [{ type: 'WorkflowSuspended', data }, ...dropFutureClaims(state, command.now, command.engineId, 'suspended')];
     }
     case 'ResumeWorkflow': {
       if (!exists(state)) throw missing('resume', state, key);

@@ -39,8 +39,11 @@ export type WorkflowEvent =
   | { type: 'WorkflowCreated'; data: WorkflowDefinition & { createdAt: number } }
   | {
       type: 'WorkflowSuspended';
-      /** `reason` is set when freshet suspended it itself (a user's reason is in the envelope's metadata). */
-      data: { at: number; reason?: string };
+      /**
+       * `reason` is set when freshet suspended it itself (a user's reason is in the envelope's metadata); `until`
+       * when the pause ends by itself at that instant.
+       */
+      data: { at: number; reason?: string; until?: number };
     }
   | { type: 'WorkflowResumed'; data: { at: number; dynamicOptions?: StringMap } }
   | {

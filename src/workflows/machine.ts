@@ -7,8 +7,8 @@ export type WorkflowMachineEvent =
   | { type: 'WorkflowDeleted' }
   /**
    * The next nominal fire time moved (a claim, a new cron, a catch-up) or the engine wants its timer back (after a
-   * wake that found nothing to claim): re-arm the timer. Heard only while active, so a suspended workflow's
-   * timer cannot be armed by anyone.
+   * wake that found nothing to claim): re-arm the timer. While suspended it arms only the timer that ends a pause,
+   * so a suspended workflow's claim timer cannot be armed by anyone.
    */
   | { type: 'Rearm' };
 
@@ -30,6 +30,7 @@ export const workflowMachine = setup({
   },
   actions: {
     armTimer: (_: { context: WorkflowMachineContext }) => {},
+    armResume: (_: { context: WorkflowMachineContext }) => {},
     disarmTimer: (_: { context: WorkflowMachineContext }) => {},
   },
 }).createMachine({
@@ -47,8 +48,11 @@ export const workflowMachine = setup({
         Rearm: { actions: 'armTimer' },
       },
     },
+    // A pause with an end (`until`) has a timer too: the one that resumes it.
     suspended: {
-      on: { WorkflowResumed: 'active', WorkflowDeleted: 'deleted' },
+      entry: 'armResume',
+      exit: 'disarmTimer',
+      on: { WorkflowResumed: 'active', WorkflowDeleted: 'deleted', Rearm: { actions: 'armResume' } },
     },
     deleted: { type: 'final' },
   },

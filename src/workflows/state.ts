@@ -23,6 +23,8 @@ export interface WorkflowState {
   suspendedAt?: number;
   suspendedBy?: string;
   suspendReason?: string;
+  /** A pause's end: the engine resumes the workflow at this instant. */
+  resumeAt?: number;
   modifiedBy?: string;
   /** Scheduled fires in a row whose trigger failed (reset by one that did not); see AUTO_SUSPEND_AFTER_FAILED_FIRES. */
   failedFires?: number;
@@ -55,6 +57,7 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
         suspendedAt: event.data.at,
         suspendedBy: ctx.actor,
         suspendReason: event.data.reason ?? ctx.reason,
+        resumeAt: event.data.until,
         modifiedBy: ctx.actor,
       };
     case 'WorkflowResumed': {
@@ -67,6 +70,7 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
         suspendedAt: undefined,
         suspendedBy: undefined,
         suspendReason: undefined,
+        resumeAt: undefined,
         modifiedBy: ctx.actor,
         failedFires: undefined,
       };

@@ -51,6 +51,21 @@ describe('/v1/workflows', () => {
     expect((await get('/v1/workflows?limit=0')).json().errors[0]).toContain('limit');
   });
 
+  it('suspend with until is a pause that says when it ends; an until in the past or not an instant is a 400 that changes nothing', async () => {
+    const until = new Date(T0 + 90 * MINUTE).toISOString();
+    const res = await post(`/v1/workflows/${id}/suspend`, { reason: 'maintenance window', until });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'SUSPENDED', suspendReason: 'maintenance window', suspendedUntil: until });
+    await post(`/v1/workflows/${id}/resume`);
+    const past = await post(`/v1/workflows/${id}/suspend`, { until: new Date(T0 - MINUTE).toISOString() });
+    expect(past.statusCode).toBe(400);
+    expect(past.json().errors[0]).toMatch(/A pause must end in the future/);
+    const garbled = await post(`/v1/workflows/${id}/suspend`, { until: 'tomorrow' });
+    expect(garbled.statusCode).toBe(400);
+    expect(garbled.json().errors[0]).toMatch(/until/);
+    expect((await get(`/v1/workflows/${id}`)).json()).toMatchObject({ status: 'ACTIVE', suspendedUntil: null });
+  });
+
   it('suspend / resume / trigger / PATCH / DELETE record actor, reason and time in the history', async () => {
     h.clock.advance(MINUTE);
     const s = await post(`/v1/workflows/${id}/suspend`, { reason: 'backfill running' });

@@ -158,9 +158,20 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
 
     app.post(
       '/workflows/:id/suspend',
-      { schema: { tags, summary: 'Suspend', params: IdParams, body: ReasonBody, response: ok }, preValidation: emptyBody },
+      {
+        schema: {
+          tags,
+          summary: 'Suspend, or pause until an instant (then freshet resumes it, recorded like any resume)',
+          params: IdParams,
+          body: Type.Object({ reason: Reason, until: Type.Optional(Type.String({ description: 'ISO instant: the pause ends by itself then.' })) }),
+          response: ok,
+        },
+        preValidation: emptyBody,
+      },
       async (request) => {
-        await scheduler.suspendWorkflow(request.params.id, commandContext(request, request.body.reason));
+        const { reason, until } = request.body;
+        const end = until === undefined ? undefined : parseInstant(until, 'until');
+        await scheduler.suspendWorkflow(request.params.id, commandContext(request, reason), end);
         return queries.get(request.params.id);
       },
     );

@@ -31,6 +31,7 @@ export const WorkflowInfo = Type.Object(
     suspendedAt: NullableInstant,
     suspendedBy: NullableString,
     suspendReason: NullableString,
+    suspendedUntil: nullable('string', 'A pause that ends by itself: freshet resumes the workflow at this instant (ISO), else null.'),
     dynamicOptions: StringMap,
     executionConfig: StringMap,
     initConfig: StringMap,
