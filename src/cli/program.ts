@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { createRequire } from 'node:module';
 import { CliError, defaultServerUrl } from './client.ts';
+import { registerAnswers } from './answers.ts';
 import { registerClientCommands } from './commands.ts';
 import { registerCronCommands } from './cron.ts';
 import { registerEventsCommands } from './events-tail.ts';
@@ -29,6 +30,7 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerServe(program);
   registerClientCommands(program);
   registerVerbs(program);
+  registerAnswers(program);
   registerEventsCommands(program);
   registerReplay(program);
   registerCronCommands(program);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { clientOf, usage } from './client.ts';
 import { outputOf, print } from './output.ts';
 import { renderRecords } from './render.ts';
+import { instantArg, WORKFLOW_ID } from './targets.ts';
 import { timeView } from './times.ts';
 
 type Operation = {
@@ -11,8 +12,6 @@ type Operation = {
 };
 
 /** Workflow ids are UUID-shaped (a hash of group and name); anything else names a table. */
-const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const path = (s: string) => encodeURIComponent(s);
 
 function partitionsOf(pairs: string[]): Record<string, string> {
@@ -89,7 +88,7 @@ export function registerVerbs(program: Command): void {
         const byId = WORKFLOW_ID.test(target);
         if (o.until !== undefined) {
           if (!byId) usage(`--until pauses a workflow by its id: find the workflowId of ${target} with 'freshet workflows --json'.`);
-          if (!ISO_INSTANT.test(o.until) || Number.isNaN(Date.parse(o.until))) usage(`--until '${o.until}': give an ISO instant with its zone, e.g. 2026-12-24T06:00:00Z.`);
+          instantArg('--until', o.until);
         }
         const body = { ...(o.reason ? { reason: o.reason } : {}), ...(o.until !== undefined ? { until: o.until } : {}) };
         const route = byId ? `/v1/workflows/${path(target)}/${verb}` : `/v1/materialized-tables/${path(target)}/${verb}`;

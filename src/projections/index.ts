@@ -1,6 +1,7 @@
 export * from './workflow-info.ts';
 export * from './history.ts';
 export * from './ledger.ts';
+export { explainInstant, type Explanation } from './explain.ts';
 export * from './persistence.ts';
 export { sqliteProjectionPersistence } from './sqlite-persistence.ts';
 export { WorkflowProjection, applyWorkflowEvent } from './workflow-projection.ts';

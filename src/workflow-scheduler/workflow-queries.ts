@@ -4,6 +4,8 @@ import { WorkflowError, workflowStreamName } from '../workflows/index.ts';
 import {
   type HistoryEntry,
   type Occurrence,
+  explainInstant,
+  type Explanation,
   occurrencesFromEvents,
   toHistoryEntry,
   withRefreshOutcomes,
@@ -57,7 +59,17 @@ export class WorkflowQueries {
   }
 
   async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
-    const fires = occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 });
+    return this.joined(occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 }));
+  }
+
+  /** Why the workflow fired or did not at `instant`, from its log (and its refresh's, through the trigger). */
+  async explain(id: string, instant: number): Promise<Explanation> {
+    const events = await this.events(id);
+    const [occurrence] = await this.joined(occurrencesFromEvents(events, { from: instant, to: instant, limit: 1 }));
+    return explainInstant(events, instant, occurrence ?? null);
+  }
+
+  private async joined(fires: Occurrence[]): Promise<Occurrence[]> {
     const handles = fires.flatMap((o) => (o.operationHandle === null ? [] : [o.operationHandle]));
     if (handles.length === 0 || !this.trigger?.outcomes) return fires;
     return withRefreshOutcomes(fires, await this.trigger.outcomes(handles));

@@ -60,6 +60,39 @@ describe('freshet verbs', () => {
     const triggered = await run('trigger', id!, '--reason', 'check');
     expect(triggered.code, triggered.err).toBe(0);
     expect(triggered.out).toContain(`triggered ${id}`);
+
+    // The manual fire, in the ledger by table name, with what its refresh did; explained; the suspend in history.
+    let ledger = JSON.parse((await run('ledger', 'daily', '--json')).out) as { occurrences: { nominalTime: string; operationHandle: string | null }[] };
+    for (let i = 0; i < 1000 && !ledger.occurrences[0]?.operationHandle; i++) {
+      await new Promise((r) => setImmediate(r));
+      ledger = JSON.parse((await run('ledger', 'daily', '--json')).out);
+    }
+    const fire = ledger.occurrences[0]!;
+    await api.tables!.waitForOperation(fire.operationHandle!);
+    const table = await run('ledger', 'daily', '--utc');
+    expect(table.out).toMatch(/^time \(UTC\) +outcome +why +partition +rows +duration +error/);
+    expect(table.out).toMatch(/succeeded \(manual\) +ds=\d{4}-\d{2}-\d{2} +\d+ +\d+ ms/);
+    const why = await run('explain', id!, '--at', fire.nominalTime);
+    expect(why.code, why.err).toBe(0);
+    expect(why.out).toMatch(/: not a fire time, succeeded\n/);
+    expect(why.out).toContain('It was fired by hand');
+    const history = await run('history', 'daily');
+    expect(history.out).toMatch(/WorkflowSuspended +anonymous +source backfill/);
+    expect((await run('ledger', 'daily', '--outcome', 'great')).code).toBe(2);
+    expect((await run('explain', 'daily', '--at', 'yesterday')).code).toBe(2);
+  });
+
+  it('suspend --until pauses a workflow by id until an instant; on a table name it says how to find the id', async () => {
+    const list = JSON.parse((await run('workflows', '--json')).out) as { items: { workflowId: string; materializedTableIdentifier: string }[] };
+    const id = list.items.find((w) => w.materializedTableIdentifier.includes('daily'))!.workflowId;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const paused = await run('suspend', id, '--until', until, '--reason', 'window', '--json');
+    expect(paused.code, paused.err).toBe(0);
+    expect(JSON.parse(paused.out)).toMatchObject({ status: 'SUSPENDED', suspendedUntil: until, suspendReason: 'window' });
+    await run('resume', id);
+    const onTable = await run('suspend', 'daily', '--until', until);
+    expect(onTable.code).toBe(2);
+    expect(onTable.err).toMatch(/--until pauses a workflow by its id/);
   });
 
   it('workflows hides deleted ones unless --all or --status deleted', async () => {

@@ -47,6 +47,8 @@ describe('the occurrence ledger tells what became of each refresh', () => {
     const [, failed] = await ledger(id);
     expect(failed).toMatchObject({ nominalTime: '2024-03-01T00:02:00.000Z', outcome: 'failed', attempts: 2, rowsWritten: null });
     expect(failed!.error).toMatch(/orders/);
+    const why = await h.scheduler.queries.explain(id, Date.parse('2024-03-01T00:02:00Z'));
+    expect(why.reasons.at(-1)).toMatch(new RegExp(`^Refresh ${failed!.operationHandle} of partition \\{"ds":"2024-03-01"\\} failed after 2 attempts: .*orders`, 's'));
   });
 
   it('shows a fire in flight as running, one the overlap policy skipped with the operation it yielded to, then both settled', async () => {

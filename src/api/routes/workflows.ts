@@ -6,7 +6,7 @@ import { ApiRequestError } from '../errors.ts';
 import { emptyBody, listParam, parseInstant } from '../params.ts';
 import { OrderQuery, PageInfo, pageInfo, pageOf } from '../paging.ts';
 import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
-import { HistoryEntry, MisfirePolicy, Occurrence, OccurrenceOutcome, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
+import { Explanation as ExplanationSchema, HistoryEntry, MisfirePolicy, Occurrence, OccurrenceOutcome, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: 'workflowId (UUID-shaped).' }) });
 const ReasonBody = Type.Object({ reason: Reason });
@@ -91,6 +91,20 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         const page = pageOf(all, (e) => e.version, query);
         return { events: page.items, page: pageInfo(query, page, String) };
       },
+    );
+
+    app.get(
+      '/workflows/:id/explain',
+      {
+        schema: {
+          tags,
+          summary: "Why did (or didn't) it fire at an instant: the schedule in force then, the outcome and the chain of reasons",
+          params: IdParams,
+          querystring: Type.Object({ at: Type.String({ description: 'ISO-8601 instant, e.g. 2026-03-08T03:00:00Z.' }) }),
+          response: { 200: ExplanationSchema, ...errorResponses },
+        },
+      },
+      async (request) => queries.explain(request.params.id, parseInstant(request.query.at, 'at')),
     );
 
     app.get(

@@ -86,3 +86,16 @@ export const Occurrence = Type.Object({
   endedAt: NullableInstant,
   cronExpression: Type.String(),
 });
+
+export const Explanation = Type.Object({
+  at: Instant,
+  nominal: Type.Boolean({ description: 'Whether the instant was a nominal fire time under the schedule in force then.' }),
+  schedule: Type.Union([
+    Type.Object({ cronExpression: Type.String(), timeZone: Type.String(), misfirePolicy: Type.String(), since: Instant, by: Type.String() }),
+    Type.Null(),
+  ]),
+  outcome: Type.Union([Occurrence, Type.Null()]),
+  reasons: Type.Array(Type.String(), { description: 'The chain of reasons, oldest cause first.' }),
+  previous: NullableInstant,
+  next: NullableInstant,
+});
