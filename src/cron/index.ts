@@ -2,3 +2,4 @@
 export { CronArgumentError, CronExpressionError, CronTimeZoneError } from './errors.ts';
 export { CompiledCron, compileCron, MAX_YEAR } from './compile.ts';
 export { nextFireTimes, type NextFireTimesOptions } from './next-fire-times.ts';
+export { compileUnixCron, CRON_DIALECTS, type CronDialect, UnixCron } from './unix.ts';

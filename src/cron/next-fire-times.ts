@@ -1,6 +1,9 @@
 import { wallMs } from './calendar.ts';
 import { compileCron } from './compile.ts';
 import { CronArgumentError } from './errors.ts';
+import { compileUnixCron, type CronDialect } from './unix.ts';
+import { zoneOffsets } from './zone.ts';
+import { hostTimeZone } from '../clock/index.ts';
 
 export interface NextFireTimesOptions {
   /** Exclusive lower bound. An ISO string without an offset is read as wall time in `timeZone`. */
@@ -9,6 +12,8 @@ export interface NextFireTimesOptions {
   timeZone?: string;
   /** How many fire times, 1..10000; default 1. */
   count?: number;
+  /** The expression's dialect; default Quartz (Flink's). */
+  dialect?: CronDialect;
 }
 
 export const MAX_COUNT = 10_000;
@@ -20,11 +25,12 @@ export function nextFireTimes(expression: string, options: NextFireTimesOptions)
   if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
     throw new CronArgumentError(`count must be a whole number from 1 to ${MAX_COUNT}, got ${String(count)}`);
   }
-  const cron = compileCron(expression, options.timeZone);
-  let at = toEpochMs(options.after, (wall) => cron.instantOfWallTime(wall));
+  const zone = zoneOffsets(options.timeZone ?? hostTimeZone());
+  const schedule = options.dialect === 'unix' ? compileUnixCron(expression, zone.timeZone) : compileCron(expression, zone.timeZone);
+  let at = toEpochMs(options.after, (wall) => wall - zone.offsetForWall(wall));
   const times: Date[] = [];
   while (times.length < count) {
-    const next = cron.nextAfter(at);
+    const next = schedule.nextAfter(at);
     if (next === null) break;
     times.push(new Date(next));
     at = next;

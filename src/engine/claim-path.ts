@@ -40,7 +40,7 @@ export class ClaimPath {
     if (!live || !workflows.running) return;
     this.disarm(live);
     const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
+    const next = scheduleOf(cronExpression, timeZone, live.state.def.cronDialect).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
     let wakeAt = next === null ? Infinity : next - this.lead.ms;
     for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, p.t + workflows.misfireThresholdMs + 1);

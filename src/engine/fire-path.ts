@@ -118,7 +118,7 @@ export class FirePath {
     let claimSoon = false;
     if (live && this.workflows.active(live) && !outcome.manual) {
       const { cronExpression, timeZone } = live.state.def;
-      const next = scheduleOf(cronExpression, timeZone).nextAfter(live.state.cursor);
+      const next = scheduleOf(cronExpression, timeZone, live.state.def.cronDialect).nextAfter(live.state.cursor);
       claimSoon = next !== null && next - this.lead.ms <= this.workflows.clock.now() + this.hold.holdMs;
     }
     this.hold.add(outcome, claimSoon);

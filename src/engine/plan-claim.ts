@@ -6,7 +6,7 @@ import { decide, type EventContext, evolve, isStaleClaim, scheduleOf, type Workf
  * claims them all in one append instead of one per wake (so a backlog shrinks instead of lasting).
  */
 export function planClaim(state: WorkflowState, now: number, leadMs: number, misfireThresholdMs: number): 'early' | 'catch-up' | number {
-  const schedule = scheduleOf(state.def.cronExpression, state.def.timeZone);
+  const schedule = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect);
   const next = schedule.nextAfter(state.cursor) ?? Infinity;
   let stale = false;
   for (const p of state.pending) if (isStaleClaim(p, now, misfireThresholdMs)) stale = true;

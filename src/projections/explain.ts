@@ -9,7 +9,7 @@ export interface Explanation {
   /** Whether the instant was a nominal fire time under the schedule in force then. */
   nominal: boolean;
   /** The schedule in force at the instant, and who set it when; null before the workflow existed. */
-  schedule: { cronExpression: string; timeZone: string; misfirePolicy: string; since: string; by: string } | null;
+  schedule: { cronExpression: string; cronDialect: 'quartz' | 'unix'; timeZone: string; misfirePolicy: string; since: string; by: string } | null;
   /** The ledger's entry for the instant (a manual fire is one too), or null. */
   outcome: Occurrence | null;
   /** The chain of reasons, oldest cause first, each a sentence an operator can act on. */
@@ -26,6 +26,7 @@ const atOf = (e: RecordedEvent | undefined): number | null => (e ? (e.data as { 
 
 interface Schedule {
   cron: string;
+  dialect: 'quartz' | 'unix';
   zone: string;
   policy: string;
   catchUpMs: number;
@@ -46,12 +47,12 @@ export function explainInstant(events: readonly RecordedEvent[], t: number, occu
     const why = created ? `The workflow did not exist yet: it was created at ${created.metadata.occurredAt} by ${who(created)}.` : 'The workflow has no events.';
     return { ...base, nominal: false, schedule: null, reasons: [why] };
   }
-  const sched = scheduleOf(schedule.cron, schedule.zone);
+  const sched = scheduleOf(schedule.cron, schedule.zone, schedule.dialect);
   // A schedule's first fire time is strictly after it was set (the workflow's cursor starts there).
   const nominal = t > schedule.since && t % 1000 === 0 && sched.nextAfter(t - 1) === t;
   const previous = sched.lastAtOrBefore(t - 1);
   const next = sched.nextAfter(t);
-  const inForce = `'${schedule.cron}' in ${schedule.zone} (in force since ${iso(schedule.since)}, set by ${who(schedule.event)})`;
+  const inForce = `'${schedule.cron}' (${schedule.dialect} cron) in ${schedule.zone} (in force since ${iso(schedule.since)}, set by ${who(schedule.event)})`;
   const reasons: string[] = [];
   const deletedAt = atOf(events.find((e) => e.type === 'WorkflowDeleted'));
   const deleted = deletedAt !== null && deletedAt < t ? events.find((e) => e.type === 'WorkflowDeleted') : undefined;
@@ -70,7 +71,7 @@ export function explainInstant(events: readonly RecordedEvent[], t: number, occu
     ...base,
     nominal,
     reasons: reasons.filter((r) => r !== ''),
-    schedule: { cronExpression: schedule.cron, timeZone: schedule.zone, misfirePolicy: schedule.policy, since: iso(schedule.since), by: schedule.event.metadata.actor },
+    schedule: { cronExpression: schedule.cron, cronDialect: schedule.dialect, timeZone: schedule.zone, misfirePolicy: schedule.policy, since: iso(schedule.since), by: schedule.event.metadata.actor },
     previous: previous === null ? null : iso(previous),
     next: next === null ? null : iso(next),
   };
@@ -82,9 +83,9 @@ function scheduleAt(events: readonly RecordedEvent[], t: number): Schedule | nul
   for (const e of events) {
     const ev = as(e);
     if (ev.type === 'WorkflowCreated' && ev.data.createdAt <= t) {
-      found = { cron: ev.data.cronExpression, zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.createdAt, event: e };
+      found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.createdAt, event: e };
     } else if (ev.type === 'WorkflowScheduleModified' && ev.data.at <= t) {
-      found = { cron: ev.data.cronExpression, zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.at, event: e };
+      found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.at, event: e };
     }
   }
   return found;

@@ -37,6 +37,7 @@ export interface Occurrence {
   attempts: number;
   endedAt: string | null;
   cronExpression: string;
+  cronDialect: 'quartz' | 'unix';
 }
 
 export interface LedgerQuery {
@@ -55,6 +56,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
   const byTime = new Map<number, Occurrence>();
   let cron = '';
   let zone = 'UTC';
+  let dialect: 'unix' | undefined;
   const base = (t: number): Occurrence => ({
     nominalTime: iso(t),
     outcome: 'claimed',
@@ -74,6 +76,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     attempts: 0,
     endedAt: null,
     cronExpression: cron,
+    cronDialect: dialect ?? 'quartz',
   });
   const inRange = (t: number): boolean => t >= q.from && t <= q.to;
   for (const r of events) {
@@ -81,6 +84,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     if (e.type === 'WorkflowCreated' || e.type === 'WorkflowScheduleModified') {
       cron = e.data.cronExpression;
       zone = e.data.timeZone;
+      dialect = e.data.cronDialect;
     } else if (e.type === 'FireClaimed' && inRange(e.data.nominalTime)) {
       const o = byTime.get(e.data.nominalTime) ?? base(e.data.nominalTime);
       byTime.set(e.data.nominalTime, { ...o, manual: e.data.manual, claimedAt: iso(e.data.claimedAt) });
@@ -92,7 +96,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     } else if (e.type === 'OccurrencesSkipped') {
       const from = Math.max(e.data.fromExclusive, q.from - 1);
       const to = Math.min(e.data.toInclusive, q.to);
-      const sched = scheduleOf(cron, zone);
+      const sched = scheduleOf(cron, zone, dialect);
       // A claimed time is skipped as a single-time range, whether or not it is on the current schedule (manual).
       const single = e.data.toInclusive - e.data.fromExclusive === 1 ? e.data.toInclusive : null;
       const times: number[] = [];

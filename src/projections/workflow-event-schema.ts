@@ -21,6 +21,7 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
     workflowGroup: text,
     tableIdentifier: text,
     cronExpression: text,
+    cronDialect: Type.Optional(Type.Literal('unix')),
     timeZone: text,
     misfirePolicy,
     catchUpWindowMs: Type.Number(),
@@ -33,7 +34,7 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
   }),
   WorkflowSuspended: Type.Object({ at: instant, reason: Type.Optional(text), until: Type.Optional(instant) }),
   WorkflowResumed: Type.Object({ at: instant, dynamicOptions: Type.Optional(stringMap) }),
-  WorkflowScheduleModified: Type.Object({ at: instant, cronExpression: text, timeZone: text, misfirePolicy, catchUpWindowMs: Type.Number() }),
+  WorkflowScheduleModified: Type.Object({ at: instant, cronExpression: text, cronDialect: Type.Optional(Type.Literal('unix')), timeZone: text, misfirePolicy, catchUpWindowMs: Type.Number() }),
   WorkflowDeleted: Type.Object({ at: instant }),
   FireClaimed: Type.Object({ nominalTime: instant, claimedAt: instant, engineId: text, manual: Type.Boolean() }),
   OccurrenceFired: Type.Object({

@@ -8,6 +8,8 @@ export interface WorkflowInfo {
   materializedTableIdentifier: string;
   status: 'ACTIVE' | 'SUSPENDED' | 'DELETED';
   cronExpression: string;
+  /** quartz (Flink's) or unix (5 fields). */
+  cronDialect: 'quartz' | 'unix';
   timeZone: string;
   misfirePolicy: string;
   catchUpWindowMs: number;
@@ -36,7 +38,7 @@ export function nextExecution(state: WorkflowState): number | null {
   if (state.status !== 'active') return null;
   const claimed = state.pending.filter((p) => !p.manual).map((p) => p.t);
   if (claimed.length > 0) return Math.min(...claimed);
-  return scheduleOf(state.def.cronExpression, state.def.timeZone).nextAfter(state.cursor);
+  return scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
 }
 
 export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowInfo {
@@ -49,6 +51,7 @@ export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowI
     materializedTableIdentifier: d.tableIdentifier,
     status: STATUS[state.status],
     cronExpression: d.cronExpression,
+    cronDialect: d.cronDialect ?? 'quartz',
     timeZone: d.timeZone,
     misfirePolicy: d.misfirePolicy,
     catchUpWindowMs: d.catchUpWindowMs,

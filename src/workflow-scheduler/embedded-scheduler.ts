@@ -132,7 +132,8 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
         const { timeZone, misfirePolicy, catchUpWindowMs } = request.options;
         requireText(request.cronExpression, 'cronExpression');
         const cronExpression = request.cronExpression.trim();
-        await this.command(id, key, (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, timeZone, misfirePolicy, catchUpWindowMs }), request.options, cronExpression);
+        // Flink's cron is Quartz: said here, so a unix workflow changed through Flink's API is not misread.
+        await this.command(id, key, (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, cronDialect: 'quartz', timeZone, misfirePolicy, catchUpWindowMs }), request.options, cronExpression);
         return;
       }
     }
@@ -168,10 +169,14 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
     await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ResumeWorkflow', now, engineId, misfireThresholdMs: threshold, ...(dynamicOptions ? { dynamicOptions } : {}) }), ctx);
   }
 
-  async modifyWorkflow(id: string, change: { cronExpression?: string; timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number }, ctx: RequestContext = {}): Promise<void> {
+  async modifyWorkflow(
+    id: string,
+    change: { cronExpression?: string; cronDialect?: 'quartz' | 'unix'; timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number },
+    ctx: RequestContext = {},
+  ): Promise<void> {
     const cronExpression = change.cronExpression?.trim();
-    const { timeZone, misfirePolicy, catchUpWindowMs } = change;
-    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, timeZone, misfirePolicy, catchUpWindowMs }), ctx, cronExpression);
+    const { cronDialect, timeZone, misfirePolicy, catchUpWindowMs } = change;
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, cronDialect, timeZone, misfirePolicy, catchUpWindowMs }), ctx, cronExpression);
   }
 
   /** Fires once now, outside the schedule (recorded as a manual occurrence). */

@@ -10,6 +10,8 @@ export type WorkflowCommand =
       type: 'ModifySchedule';
       now: number;
       cronExpression?: string;
+      /** Absent: the workflow's own dialect stays. */
+      cronDialect?: 'quartz' | 'unix';
       timeZone?: string;
       misfirePolicy?: MisfirePolicy;
       catchUpWindowMs?: number;

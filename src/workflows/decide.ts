@@ -28,8 +28,8 @@ function dropFutureClaims(state: WorkflowState, now: number, engineId: string, r
  * Quartz refuses a trigger that will never fire (`0 0 0 30 2 ?`: February has no 30th); so does freshet, at
  * create and at a schedule change, instead of storing a workflow that silently waits forever.
  */
-function requireFutureFire(cronExpression: string, timeZone: string, now: number): void {
-  if (scheduleOf(cronExpression, timeZone).nextAfter(now) !== null) return; // compiling throws CronExpressionError first
+function requireFutureFire(cronExpression: string, timeZone: string, now: number, dialect?: 'unix'): void {
+  if (scheduleOf(cronExpression, timeZone, dialect).nextAfter(now) !== null) return; // compiling throws CronExpressionError first
   throw new CronExpressionError(
     `Based on configured schedule, the given trigger will never fire: '${cronExpression}' has no fire time after ${new Date(now).toISOString()} in ${timeZone}.`,
   );
@@ -49,7 +49,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         const { tableIdentifier: id, workflowGroup: g, workflowName: n } = state.def;
         throw new WorkflowError('WORKFLOW_ALREADY_EXISTS', `Materialized table ${id} quartz schedule job already exist, job info: ${jobKey(g, n)}.`);
       }
-      requireFutureFire(command.def.cronExpression, command.def.timeZone, command.now); // before anything is written
+      requireFutureFire(command.def.cronExpression, command.def.timeZone, command.now, command.def.cronDialect); // before anything is written
       return [{ type: 'WorkflowCreated', data: { ...command.def, createdAt: command.now } }];
     }
     case 'SuspendWorkflow': {
@@ -85,8 +85,9 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         timeZone: command.timeZone ?? def.timeZone,
         misfirePolicy: command.misfirePolicy ?? def.misfirePolicy,
         catchUpWindowMs: command.catchUpWindowMs ?? def.catchUpWindowMs,
+        ...((command.cronDialect ?? def.cronDialect ?? 'quartz') === 'unix' ? { cronDialect: 'unix' as const } : {}),
       };
-      requireFutureFire(next.cronExpression, next.timeZone, command.now);
+      requireFutureFire(next.cronExpression, next.timeZone, command.now, next.cronDialect);
       // Nominal times of the old schedule that went by unclaimed are settled under the old schedule, as given up
       // by the change — a suspended workflow's backlog too: a later resume replays the times of the schedule in
       // force from the change on, not those of a schedule that no longer exists (Quartz: a rescheduled trigger's
@@ -114,7 +115,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'ClaimFire': {
       if (!state || state.status !== 'active') return [];
-      const expected = scheduleOf(state.def.cronExpression, state.def.timeZone).nextAfter(state.cursor);
+      const expected = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
       if (expected !== command.nominalTime || isPending(state, command.nominalTime)) return [];
       return [{ type: 'FireClaimed', data: { nominalTime: command.nominalTime, claimedAt: command.now, engineId: command.engineId, manual: false } }];
     }
@@ -153,7 +154,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
 
 /** The unclaimed nominal times in (cursor, now] of the schedule in force, as one skipped range. */
 function oldScheduleGap(state: WorkflowState, now: number, reason: 'suspended' | 'deleted' | 'schedule-modified'): WorkflowEvent[] {
-  const next = scheduleOf(state.def.cronExpression, state.def.timeZone).nextAfter(state.cursor);
+  const next = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
   if (next === null || next > now) return [];
   return [{ type: 'OccurrencesSkipped', data: { fromExclusive: state.cursor, toInclusive: now, reason, at: now } }];
 }

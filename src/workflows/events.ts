@@ -15,6 +15,8 @@ export interface WorkflowDefinition {
   /** Flink's serializable form, e.g. `` `cat`.`db`.`t1` ``. */
   tableIdentifier: string;
   cronExpression: string;
+  /** Absent: Flink's Quartz dialect. `unix`: the standard 5-field dialect (see CronDialect). */
+  cronDialect?: 'unix';
   timeZone: string;
   misfirePolicy: MisfirePolicy;
   /** Missed fire times older than this (relative to the moment they are settled) are not fired. */
@@ -48,7 +50,7 @@ export type WorkflowEvent =
   | { type: 'WorkflowResumed'; data: { at: number; dynamicOptions?: StringMap } }
   | {
       type: 'WorkflowScheduleModified';
-      data: { at: number; cronExpression: string; timeZone: string; misfirePolicy: MisfirePolicy; catchUpWindowMs: number };
+      data: { at: number; cronExpression: string; cronDialect?: 'unix'; timeZone: string; misfirePolicy: MisfirePolicy; catchUpWindowMs: number };
     }
   | { type: 'WorkflowDeleted'; data: { at: number } }
   /** The engine committed to fire this nominal time; not an outcome yet. */

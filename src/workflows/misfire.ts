@@ -22,7 +22,7 @@ export function planCatchUp(
   engineId: string,
   missedReason: SkipReason,
 ): WorkflowEvent[] {
-  const sched = scheduleOf(state.def.cronExpression, state.def.timeZone);
+  const sched = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect);
   const events: WorkflowEvent[] = [];
   const claim = (nominalTime: number): void => {
     events.push({ type: 'FireClaimed', data: { nominalTime, claimedAt: now, engineId, manual: false } });

@@ -1,4 +1,4 @@
-import { compileCron, type CompiledCron } from '../cron/index.ts';
+import { compileCron, compileUnixCron, type CronDialect } from '../cron/index.ts';
 
 /**
  * Compiled crons are shared by every workflow with the same expression and zone, and each remembers its last
@@ -15,7 +15,7 @@ export interface MemoCron {
 class Memo implements MemoCron {
   private lastIn = Number.NaN;
   private lastOut: number | null = null;
-  constructor(private readonly cron: CompiledCron) {}
+  constructor(private readonly cron: { nextAfter(epochMs: number): number | null }) {}
 
   nextAfter(epochMs: number): number | null {
     if (epochMs !== this.lastIn) {
@@ -37,11 +37,12 @@ class Memo implements MemoCron {
   }
 }
 
-export function scheduleOf(cronExpression: string, timeZone: string): MemoCron {
-  const key = `${timeZone}\u0000${cronExpression}`;
+/** The schedule of an expression in its dialect (Quartz unless named otherwise: Flink's workflows are Quartz). */
+export function scheduleOf(cronExpression: string, timeZone: string, dialect: CronDialect = 'quartz'): MemoCron {
+  const key = `${dialect}\u0000${timeZone}\u0000${cronExpression}`;
   let memo = cache.get(key);
   if (!memo) {
-    memo = new Memo(compileCron(cronExpression, timeZone));
+    memo = new Memo(dialect === 'unix' ? compileUnixCron(cronExpression, timeZone) : compileCron(cronExpression, timeZone));
     if (cache.size > 10_000) cache.clear();
     cache.set(key, memo);
   }

@@ -88,6 +88,19 @@ describe('/v1/workflows', () => {
     expect(history.find((e) => e.type === 'WorkflowScheduleModified')?.reason).toBe('hourly is enough');
   });
 
+  it('PATCH to the unix dialect: named on the workflow, in its ledger entries, and kept by a later cron change', async () => {
+    const res = await h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload: { cronExpression: '15 * * * *', cronDialect: 'unix' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ cronExpression: '15 * * * *', cronDialect: 'unix', nextExecutionTime: '2026-03-02T09:15:00.000Z' });
+    const again = await h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload: { cronExpression: '45 * * * *' } });
+    expect(again.json()).toMatchObject({ cronDialect: 'unix', nextExecutionTime: '2026-03-02T09:45:00.000Z' });
+    const quartzInUnix = await h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload: { cronExpression: '0 0 * * * ?' } });
+    expect(quartzInUnix.statusCode).toBe(400);
+    expect(quartzInUnix.json().errors[0]).toMatch(/unix cron expression has 5 fields/);
+    const back = await h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload: { cronExpression: '0 0 * * * ?', cronDialect: 'quartz' } });
+    expect(back.json()).toMatchObject({ cronDialect: 'quartz' });
+  });
+
   it('PATCH refuses an empty change and a bad cron, zone or policy with 400s that say what to fix', async () => {
     const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload });
     expect((await patch({ reason: 'nothing' })).json().errors[0]).toMatch(/^Nothing to change/);
@@ -141,6 +154,15 @@ describe('/v1/cron/preview', () => {
     const res = await preview(`expression=${encodeURIComponent('0 30 2 * * ?')}&timeZone=Europe/Berlin&after=2026-03-28T00:00:00Z&count=2`);
     // 02:30 does not exist in Berlin on 29 March 2026 (DST): Quartz skips that day.
     expect(res.json()).toStrictEqual({ fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-30T00:30:00.000Z'] });
+  });
+
+  it('previews the unix dialect (day-of-week 0 = Sunday), and on a DST gap fires at the shifted wall time as cron does', async () => {
+    const sundays = await preview(`expression=${encodeURIComponent('0 6 * * 0')}&dialect=unix&timeZone=UTC&after=2026-12-01T00:00:00Z&count=2`);
+    expect(sundays.json()).toStrictEqual({ fireTimes: ['2026-12-06T06:00:00.000Z', '2026-12-13T06:00:00.000Z'] });
+    const gap = await preview(`expression=${encodeURIComponent('30 2 * * *')}&dialect=unix&timeZone=Europe/Berlin&after=2026-03-28T00:00:00Z&count=2`);
+    expect(gap.json()).toStrictEqual({ fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z'] });
+    expect((await preview(`expression=${encodeURIComponent('0 30 2 * * ?')}&dialect=unix`)).json().errors[0]).toMatch(/5 fields/);
+    expect((await preview(`expression=${encodeURIComponent('0 6 * * 0')}&dialect=crontab`)).statusCode).toBe(400);
   });
 
   it('defaults to 5 times after the clock in the server zone', async () => {

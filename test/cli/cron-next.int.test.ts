@@ -52,7 +52,7 @@ describe('freshet cron next --workflow', () => {
     const id = await createWorkflow(api.app, '`cat`.`db`.`orders`', '0 0/5 * * * ? *');
     const r = await cli('--url', api.url, 'cron', 'next', '--workflow', id, '--after', '2026-03-02T09:00:00Z', '--count', '2', '--json');
     expect(r.err).toBe('');
-    expect(JSON.parse(r.out)).toEqual({ expression: '0 0/5 * * * ? *', timeZone: 'UTC', fireTimes: ['2026-03-02T09:05:00.000Z', '2026-03-02T09:10:00.000Z'] });
+    expect(JSON.parse(r.out)).toEqual({ expression: '0 0/5 * * * ? *', dialect: 'quartz', timeZone: 'UTC', fireTimes: ['2026-03-02T09:05:00.000Z', '2026-03-02T09:10:00.000Z'] });
     expect((await cli('--url', api.url, 'cron', 'next', '0 * * * * ?', '--workflow', id)).code).toBe(2);
   });
 });

@@ -27,6 +27,7 @@ describe('freshet cron next', () => {
     const { out } = await run('0 30 2 * * ?', '--time-zone', 'America/New_York', '--count', '2', '--json');
     expect(JSON.parse(out)).toEqual({
       expression: '0 30 2 * * ?',
+      dialect: 'quartz',
       timeZone: 'America/New_York',
       fireTimes: ['2026-03-09T06:30:00.000Z', '2026-03-10T06:30:00.000Z'], // Mar 8 02:30 does not exist
     });
@@ -49,5 +50,10 @@ describe('freshet cron next', () => {
     expect(out).toBe('');
     expect(err).toContain(message);
     expect(exitCode).toBe(2);
+  });
+  it('--dialect unix previews a 5-field crontab expression (0 = Sunday); an unknown dialect is a usage error', async () => {
+    const { out } = await run('0 6 * * 0', '--dialect', 'unix', '--time-zone', 'UTC', '--after', '2026-12-01T00:00:00Z', '--count', '2', '--json');
+    expect(JSON.parse(out)).toEqual({ expression: '0 6 * * 0', dialect: 'unix', timeZone: 'UTC', fireTimes: ['2026-12-06T06:00:00.000Z', '2026-12-13T06:00:00.000Z'] });
+    expect((await run('0 6 * * 0', '--dialect', 'crontab')).exitCode).toBe(2);
   });
 });

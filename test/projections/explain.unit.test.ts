@@ -37,7 +37,7 @@ describe('explain: why did (or didn’t) it fire at an instant', () => {
 
     const off = explain('2026-03-02T10:20:00.000Z');
     expect(off).toMatchObject({ nominal: false, outcome: null, previous: '2026-03-02T10:15:00.000Z', next: '2026-03-02T10:30:00.000Z' });
-    expect(off.reasons[0]).toMatch(/is not a fire time of '0 0\/15 \* \* \* \? \*' in UTC/);
+    expect(off.reasons[0]).toMatch(/is not a fire time of '0 0\/15 \* \* \* \? \*' \(quartz cron\) in UTC/);
 
     const skipped = explain('2026-03-02T10:30:00.000Z');
     expect(skipped).toMatchObject({ nominal: true, outcome: { outcome: 'skipped', reason: 'suspended' } });

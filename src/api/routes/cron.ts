@@ -1,9 +1,9 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../clock/index.ts';
-import { nextFireTimes } from '../../cron/index.ts';
+import { CRON_DIALECTS, type CronDialect, nextFireTimes } from '../../cron/index.ts';
 import { errorResponses } from '../schemas/common.ts';
 
-/** Preview a Quartz cron expression: its next fire times in a zone, or 400 with what is wrong with it. */
+/** Preview a cron expression (Quartz or unix): its next fire times in a zone, or 400 with what is wrong with it. */
 export function cronRoutes(clock: Clock, defaultZone: string): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -17,6 +17,7 @@ export function cronRoutes(clock: Clock, defaultZone: string): FastifyPluginAsyn
             timeZone: Type.Optional(Type.String({ minLength: 1, description: 'IANA zone; default the server zone.' })),
             after: Type.Optional(Type.String({ minLength: 1, description: 'Exclusive ISO instant (or wall time in the zone); default now.' })),
             count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 5 })),
+            dialect: Type.Optional(Type.Unsafe<CronDialect>({ type: 'string', enum: [...CRON_DIALECTS], default: 'quartz', description: 'quartz (Flink) or unix (5 fields, crontab).' })),
           }),
           response: { 200: Type.Object({ fireTimes: Type.Array(Type.String()) }), ...errorResponses },
         },
@@ -27,6 +28,7 @@ export function cronRoutes(clock: Clock, defaultZone: string): FastifyPluginAsyn
           after: q.after ?? new Date(clock.now()),
           timeZone: q.timeZone ?? defaultZone,
           count: q.count ?? 5,
+          dialect: q.dialect ?? 'quartz',
         });
         return { fireTimes: times.map((t) => t.toISOString()) };
       },

@@ -151,6 +151,7 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
           params: IdParams,
           body: Type.Object({
             cronExpression: Type.Optional(Type.String({ minLength: 1 })),
+            cronDialect: Type.Optional(Type.Unsafe<'quartz' | 'unix'>({ type: 'string', enum: ['quartz', 'unix'], description: "The expression's dialect; default: the workflow's own." })),
             timeZone: Type.Optional(Type.String({ minLength: 1 })),
             misfirePolicy: Type.Optional(MisfirePolicy),
             catchUpWindowMs: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
@@ -162,7 +163,7 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
       async (request) => {
         const { reason, ...change } = request.body;
         if (Object.keys(change).length === 0) {
-          throw new ApiRequestError('invalid', 'Nothing to change: send at least one of cronExpression, timeZone, misfirePolicy, catchUpWindowMs.');
+          throw new ApiRequestError('invalid', 'Nothing to change: send at least one of cronExpression, cronDialect, timeZone, misfirePolicy, catchUpWindowMs.');
         }
         queries.get(request.params.id);
         await scheduler.modifyWorkflow(request.params.id, change, commandContext(request, reason));

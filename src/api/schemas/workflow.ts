@@ -9,6 +9,7 @@ const nullable = <T extends 'string' | 'number' | 'integer'>(type: T, descriptio
 const NullableInstant = nullable('string', 'ISO-8601 instant (UTC), or null.');
 const NullableString = nullable('string');
 
+export const CronDialect = Type.Unsafe<'quartz' | 'unix'>({ type: 'string', enum: ['quartz', 'unix'], description: "quartz (Flink's dialect) or unix (5 fields, day-of-week 0 = Sunday)." });
 export const WorkflowStatus = Type.Unsafe<'ACTIVE' | 'SUSPENDED' | 'DELETED'>({ type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'DELETED'] });
 export const MisfirePolicy = Type.Unsafe<'fire-all' | 'fire-once-now' | 'skip'>({ type: 'string', enum: ['fire-all', 'fire-once-now', 'skip'] });
 
@@ -20,6 +21,7 @@ export const WorkflowInfo = Type.Object(
     materializedTableIdentifier: Type.String(),
     status: WorkflowStatus,
     cronExpression: Type.String(),
+    cronDialect: CronDialect,
     timeZone: Type.String(),
     misfirePolicy: Type.String(),
     catchUpWindowMs: Type.Number(),
@@ -85,13 +87,14 @@ export const Occurrence = Type.Object({
   attempts: Type.Integer({ description: 'Attempts the refresh took, retries included.' }),
   endedAt: NullableInstant,
   cronExpression: Type.String(),
+  cronDialect: CronDialect,
 });
 
 export const Explanation = Type.Object({
   at: Instant,
   nominal: Type.Boolean({ description: 'Whether the instant was a nominal fire time under the schedule in force then.' }),
   schedule: Type.Union([
-    Type.Object({ cronExpression: Type.String(), timeZone: Type.String(), misfirePolicy: Type.String(), since: Instant, by: Type.String() }),
+    Type.Object({ cronExpression: Type.String(), cronDialect: CronDialect, timeZone: Type.String(), misfirePolicy: Type.String(), since: Instant, by: Type.String() }),
     Type.Null(),
   ]),
   outcome: Type.Union([Occurrence, Type.Null()]),
