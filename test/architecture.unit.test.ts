@@ -18,6 +18,7 @@ const FLOORS = [
   'refresh/warehouse',
   'refresh/operations',
   'refresh/manager',
+  'refresh/backfill',
   'refresh',
   'runtime',
   'api',

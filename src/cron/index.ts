@@ -3,3 +3,4 @@ export { CronArgumentError, CronExpressionError, CronTimeZoneError } from './err
 export { CompiledCron, compileCron, MAX_YEAR } from './compile.ts';
 export { nextFireTimes, type NextFireTimesOptions } from './next-fire-times.ts';
 export { compileUnixCron, CRON_DIALECTS, type CronDialect, UnixCron } from './unix.ts';
+export { zoneOffsets } from './zone.ts';

@@ -4,7 +4,7 @@ import { type EventStore, openEventStore } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
 import type { RefreshTrigger } from '../engine/index.ts';
-import { createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
+import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { engineIdentity } from './engine-identity.ts';
 
@@ -31,6 +31,8 @@ export interface FreshetRuntime {
   warehouse: WarehouseExecutor;
   /** Materialized tables: statements, refreshes, operations (Flink's MaterializedTableManager). */
   tables: MaterializedTableManager;
+  /** Backfills of tables' past nominal times, one refresh per distinct partition. */
+  backfills: BackfillService;
   /** What opening had to repair that an operator should hear about (a damaged read model rebuilt, say). */
   notices: readonly string[];
   /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
@@ -94,12 +96,15 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
   });
   deferred.bind(tables.asRefreshTrigger());
+  const backfills = new BackfillService({ store, clock, tables, onError: (error, where) => console.error(`[freshet backfill] ${where}:`, error) });
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
     await tables.start();
     await scheduler.open({ engine: options.engine !== 'deferred' });
     await tables.recoverInterruptedCommands();
+    await backfills.open();
   } catch (error) {
+    await backfills.stop().catch(() => undefined);
     await scheduler.close().catch(() => undefined);
     await tables.stop().catch(() => undefined);
     await warehouse.close().catch(() => undefined);
@@ -114,6 +119,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     scheduler,
     warehouse,
     tables,
+    backfills,
     notices: [...projection.notices],
     startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
@@ -121,6 +127,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       if (closed) return;
       closed = true;
       await scheduler.close();
+      await backfills.stop();
       await tables.stop(options.graceMs ?? 0);
       await warehouse.close();
       await store.close();

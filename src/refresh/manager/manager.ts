@@ -166,6 +166,20 @@ export class MaterializedTableManager {
     return r.operationHandle;
   }
 
+  /**
+   * A backfill's refresh of one partition (a one-time refresh marked with the backfill), or the one it already
+   * submitted before a restart: never a second refresh of the same partition.
+   */
+  async refreshForBackfill(identifier: string, partition: Record<string, string>, backfill: { id: string; index: number }, ctx: StatementContext = {}): Promise<OperationHandle> {
+    await this.start();
+    const earlier = this.views.operationOfBackfill(identifier, backfill.id, backfill.index);
+    if (earlier) return earlier.operationHandle;
+    const ask: RefreshAsk = { identifier, isPeriodic: false, scheduleTime: null, dynamicOptions: {}, staticPartitions: partition, executionConfig: {}, workflowId: null, manual: false, backfill };
+    const r = await this.submit(ask, this.context(ctx));
+    if (r.operationHandle === undefined) throw new Error(`The refresh was not submitted (${r.disposition}).`);
+    return r.operationHandle;
+  }
+
   async getRefreshStatus(identifier: string | ObjectIdentifier): Promise<RefreshStatus> {
     return this.queries.refreshStatus(await this.requireTable(identifier));
   }

@@ -104,6 +104,12 @@ export class RefreshViews {
     return handle === undefined ? undefined : this.operations.get(handle);
   }
 
+  /** The operation a backfill submitted for its partition `index`, if it submitted one. */
+  operationOfBackfill(table: string, backfillId: string, index: number): OperationState | undefined {
+    for (const op of this.tables.get(table)?.operations.values() ?? []) if (op.backfill?.id === backfillId && op.backfill.index === index) return op;
+    return undefined;
+  }
+
   operation(handle: string): OperationState | undefined {
     return this.operations.get(handle);
   }

@@ -46,6 +46,7 @@ const VERSION_1: Record<TableEvent['type'] | OperationEventType, TSchema> = {
     dynamicOptions: stringMap,
     executionConfig: stringMap,
     maxAttempts: Type.Number(),
+    backfill: Type.Optional(Type.Object({ id: text, index: Type.Number() })),
     submittedAt: instant,
   }),
   RefreshAttemptStarted: Type.Object({ ...op, attempt: Type.Number(), startedAt: instant }),

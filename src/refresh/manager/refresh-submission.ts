@@ -23,6 +23,7 @@ export interface RefreshAsk {
   /** The fire's nominal time, when a workflow's fire asks (see RefreshSubmittedData.nominalTime). */
   nominalTime?: number;
   manual: boolean;
+  backfill?: { id: string; index: number };
 }
 
 /**
@@ -65,6 +66,7 @@ export class RefreshSubmission {
         timeoutMs,
         workflowId: ask.workflowId,
         ...(ask.nominalTime !== undefined ? { nominalTime: ask.nominalTime } : {}),
+        ...(ask.backfill ? { backfill: ask.backfill } : {}),
         manual: ask.manual,
         policy,
       },

@@ -22,7 +22,7 @@ import type { OverlapPolicy } from './types.ts';
 /** A refresh to submit: what its RefreshSubmitted event records about the request, plus the table and its policy. */
 export type SubmitRequest = Pick<
   RefreshSubmittedData,
-  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'nominalTime' | 'manual'
+  'kind' | 'scheduleTime' | 'partitions' | 'dynamicOptions' | 'executionConfig' | 'threads' | 'timeoutMs' | 'workflowId' | 'nominalTime' | 'manual' | 'backfill'
 > & { table: TableState; policy: OverlapPolicy };
 
 export interface SubmitResult {
@@ -102,6 +102,7 @@ export class Refresher {
       disposition: decision.disposition,
       workflowId: req.workflowId,
       ...(req.nominalTime !== undefined ? { nominalTime: req.nominalTime } : {}),
+      ...(req.backfill ? { backfill: req.backfill } : {}),
       manual: req.manual,
       submittedAt: this.deps.clock.now(),
     };

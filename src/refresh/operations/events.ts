@@ -31,6 +31,8 @@ export interface RefreshSubmittedData {
    */
   nominalTime?: number;
   manual: boolean;
+  /** Set when a backfill submitted it: which backfill, and which of its partitions (so a restart never repeats it). */
+  backfill?: { id: string; index: number };
   submittedAt: number;
 }
 
