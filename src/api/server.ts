@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock/index.ts';
 import type { EventStore } from '../events/index.ts';
-import type { MaterializedTableManager } from '../refresh/index.ts';
+import type { BackfillService, MaterializedTableManager } from '../refresh/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
@@ -19,6 +19,7 @@ import { flinkWorkflowRoutes } from './routes/flink-workflow.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { tableRoutes } from './routes/tables.ts';
+import { backfillRoutes } from './routes/backfills.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
@@ -32,6 +33,8 @@ export interface ServedParts {
   scheduler: EmbeddedWorkflowScheduler;
   /** Materialized tables and statements. */
   tables: MaterializedTableManager;
+  /** Backfills of tables' past nominal times. */
+  backfills: BackfillService;
   clock: Clock;
   /** The zone a cron preview assumes when the request names none. */
   timeZone: string;
@@ -131,5 +134,6 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
   app.register(flinkSessionRoutes(tables, new SessionRegistry(clock)), { prefix: '/v3' });
   app.register(tableRoutes(tables), { prefix: '/v1' });
+  app.register(backfillRoutes(options.backfills), { prefix: '/v1' });
   return app;
 }

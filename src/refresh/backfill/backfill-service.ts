@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock/index.ts';
 import { type CommandContext, type EventStore, type RecordedEvent, SerialPerKey, StreamNotFoundError } from '../../events/index.ts';
 import { scheduleOf } from '../../workflows/index.ts';
-import type { MaterializedTableManager, RefreshHistoryEntry } from '../manager/index.ts';
+import type { MaterializedTableManager, RefreshHistoryEntry, StatementContext } from '../manager/index.ts';
 import { FlinkValidationError } from '../flink/index.ts';
 import {
   BACKFILL_INDEX_STREAM,
@@ -88,7 +88,8 @@ export class BackfillService {
   }
 
   /** Plans and records the backfill, then runs it in the background; resolves with its first state. */
-  async start(identifier: string, from: number, to: number, reprocess: Reprocess, ctx: CommandContext): Promise<BackfillState> {
+  async start(identifier: string, from: number, to: number, reprocess: Reprocess, request: StatementContext): Promise<BackfillState> {
+    const ctx = contextOf(request);
     const plan = await this.plan(identifier, from, to, reprocess);
     const backfillId = randomUUID();
     const requested: BackfillEvent = {
@@ -114,9 +115,10 @@ export class BackfillService {
   }
 
   /** Stops submitting and cancels the partition's refresh that is running. */
-  async cancel(id: string, ctx: CommandContext): Promise<BackfillState> {
+  async cancel(id: string, request: StatementContext): Promise<BackfillState> {
+    const ctx = contextOf(request);
     const s = this.byId.get(id);
-    if (!s) throw new FlinkValidationError(`Backfill '${id}' does not exist.`, undefined, 'TABLE_NOT_FOUND');
+    if (!s) throw new FlinkValidationError(`Backfill '${id}' does not exist.`);
     if (s.finishedAt !== null || s.cancelled) return s;
     await this.record(id, [{ type: 'BackfillCancelled', data: { at: this.deps.clock.now() } }], ctx);
     const running = s.partitions.find((p) => p.operationHandle !== null && p.outcome === null);
@@ -187,4 +189,9 @@ function lastRefreshByPartition(history: readonly RefreshHistoryEntry[]): Map<st
   const last = new Map<string, string>();
   for (const op of history) last.set(keyOf(op.partitions), op.status);
   return last;
+}
+
+/** Who asked, as every event of freshet records it. */
+function contextOf(request: StatementContext): CommandContext {
+  return { actor: request.actor ?? 'anonymous', correlationId: request.correlationId ?? randomUUID(), ...(request.reason ? { reason: request.reason } : {}) };
 }
