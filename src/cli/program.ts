@@ -2,6 +2,8 @@ import { Command, CommanderError, Option, type OutputConfiguration } from 'comma
 import { createRequire } from 'node:module';
 import { CliError, defaultServerUrl } from './client.ts';
 import { registerAnswers } from './answers.ts';
+import { registerBackfill } from './backfill.ts';
+import { registerDescribe } from './describe.ts';
 import { registerClientCommands } from './commands.ts';
 import { registerCronCommands } from './cron.ts';
 import { registerEventsCommands } from './events-tail.ts';
@@ -31,6 +33,8 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerClientCommands(program);
   registerVerbs(program);
   registerAnswers(program);
+  registerBackfill(program);
+  registerDescribe(program);
   registerEventsCommands(program);
   registerReplay(program);
   registerCronCommands(program);

@@ -105,4 +105,29 @@ describe('freshet verbs', () => {
     expect((await run('workflows', '--status', 'deleted')).out).toContain('gone');
     expect((await run('workflows', '--status', 'paused')).code).toBe(2);
   });
+  it('describe shows status, schedule with its dialect, freshness and lag, next fires and outcomes; backfill plans, runs and is listed', async () => {
+    const d = await run('describe', 'daily', '--utc');
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toMatch(/^`freshet`\.`default`\.`daily` {2}(ACTIVATED|SUSPENDED)/);
+    expect(d.out).toMatch(/schedule {3}0 0 0\/1 \* \* \? \* \(quartz cron\) in UTC/);
+    expect(d.out).toMatch(/freshness {2}1 HOUR; (data from .* s old\)|never refreshed)/);
+    expect(d.out).toMatch(/next fires \(UTC\) {2}2026-03-02 1\d:00:00, /);
+    const json = JSON.parse((await run('describe', 'daily', '--json')).out) as { nextFireTimes: string[]; table: { lag: { freshnessMs: number } } };
+    expect(json.nextFireTimes).toHaveLength(5);
+    expect(json.table.lag.freshnessMs).toBe(3_600_000);
+
+    const dry = await run('backfill', 'daily', '--from', '2026-02-27T01:00:00Z', '--to', '2026-03-01T01:00:00Z', '--dry-run', '--reprocess', 'all');
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toMatch(/`freshet`\.`default`\.`daily`: 2 refreshes/);
+    expect(dry.out).toMatch(/ds=2026-02-27 +24/);
+    const started = JSON.parse((await run('backfill', 'daily', '--from', '2026-02-27T01:00:00Z', '--to', '2026-03-01T01:00:00Z', '--json')).out) as { backfill: { id: string } };
+    let list = JSON.parse((await run('backfills', '--json')).out) as { backfills: { id: string; status: string }[] };
+    for (let i = 0; i < 2000 && list.backfills[0]?.status === 'running'; i++) {
+      await new Promise((r) => setImmediate(r));
+      list = JSON.parse((await run('backfills', '--json')).out);
+    }
+    expect(list.backfills[0]).toMatchObject({ id: started.backfill.id, status: 'succeeded' });
+    expect((await run('backfills', 'daily')).out).toMatch(/succeeded +2\/2 +0 +anonymous/);
+    expect((await run('backfill', 'daily', '--from', '2026-02-27T01:00:00Z', '--to', '2026-03-01T01:00:00Z', '--reprocess', 'some')).code).toBe(2);
+  });
 });

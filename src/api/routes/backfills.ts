@@ -98,7 +98,7 @@ export function backfillRoutes(backfills: BackfillService): FastifyPluginAsyncTy
     app.get(
       '/backfills',
       { schema: { tags, summary: 'Backfills, newest first, with their progress', querystring: Type.Object({ table: Type.Optional(Type.String({ minLength: 1 })) }), response: { 200: Type.Object({ backfills: Type.Array(Backfill) }), ...errorResponses } } },
-      async (request) => ({ backfills: backfills.list(request.query.table).map(view) }),
+      async (request) => ({ backfills: (await backfills.list(request.query.table)).map(view) }),
     );
 
     app.get('/backfills/:id', { schema: { tags, summary: 'One backfill and each of its partitions', params: IdParams, response: { 200: Backfill, ...errorResponses } } }, async (request) => view(existing(request.params.id)));

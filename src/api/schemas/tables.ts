@@ -66,6 +66,15 @@ export const TableInfo = Type.Object({
   suspendReason: NullableString,
   workflow: Type.Union([WorkflowInfo, Type.Null()]),
   refresh: RefreshStatus,
+  lag: Type.Object(
+    {
+      dataTime: NullableString,
+      stalenessMs: Type.Union([Type.Number(), Type.Null()]),
+      freshnessMs: Type.Number(),
+      behind: Type.Boolean({ description: 'Data older than twice the freshness (at least one refresh missing), or never refreshed.' }),
+    },
+    { description: "Freshness lag: when the newest successful refresh began reading its sources (dataTime), and the data's age against the declared freshness." },
+  ),
 });
 
 /** POST /v1/statements: a query's columns and rows, a DDL's table and message, or a refresh's operation. */

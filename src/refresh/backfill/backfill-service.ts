@@ -106,8 +106,10 @@ export class BackfillService {
     return state;
   }
 
-  list(table?: string): BackfillState[] {
-    return [...this.byId.values()].filter((b) => table === undefined || b.table === table).sort((a, b) => b.requestedAt - a.requestedAt);
+  /** Newest first; `table` in any form a table is named by (orders, db.orders, its serializable identifier). */
+  async list(table?: string): Promise<BackfillState[]> {
+    const id = table === undefined ? undefined : (await this.deps.tables.getTable(table)).definition.identifier;
+    return [...this.byId.values()].filter((b) => id === undefined || b.table === id).sort((a, b) => b.requestedAt - a.requestedAt);
   }
 
   get(id: string): BackfillState | undefined {

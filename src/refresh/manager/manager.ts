@@ -85,7 +85,7 @@ export class MaterializedTableManager {
     });
     const overlapDefault = checkPolicy(options.overlapPolicy ?? 'buffer-all', 'overlapPolicy');
     const policyOf = (table: Parameters<RefreshSubmission['policyOf']>[0]) => this.submission.policyOf(table);
-    this.queries = new TableQueries({ registry: this.registry, log: this.log, views: this.views, refresher: this.refresher, warehouse: this.warehouse, scheduler: this.scheduler, defaults: this.defaults, policyOf });
+    this.queries = new TableQueries({ registry: this.registry, log: this.log, views: this.views, refresher: this.refresher, warehouse: this.warehouse, scheduler: this.scheduler, defaults: this.defaults, policyOf, clock: this.clock });
     this.submission = new RefreshSubmission({ refresher: this.refresher, registry: this.registry, queries: this.queries, clock: this.clock, overlapDefault });
   }
 

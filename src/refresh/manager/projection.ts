@@ -13,6 +13,8 @@ interface TableRefreshView {
   operations: Map<string, OperationState>;
   consecutiveFailures: number;
   lastSuccessAt: number | null;
+  /** When the newest successful refresh began reading its sources: its data is at least this fresh. */
+  dataTime: number | null;
   suspendedAutomatically: boolean;
   skippedFires: { scheduleTime: string | null; policy: string; skippedAt: number }[];
 }
@@ -63,7 +65,7 @@ export class RefreshViews {
   applyTable(event: TableEvent): void {
     const id = event.data.identifier;
     if (event.type === 'MaterializedTableCreating') {
-      this.tables.set(id, { operations: new Map(), consecutiveFailures: 0, lastSuccessAt: null, suspendedAutomatically: false, skippedFires: [] });
+      this.tables.set(id, { operations: new Map(), consecutiveFailures: 0, lastSuccessAt: null, dataTime: null, suspendedAutomatically: false, skippedFires: [] });
       return;
     }
     const view = this.tables.get(id);
@@ -86,6 +88,8 @@ export class RefreshViews {
     const view = this.tables.get(state.table);
     if (!view) return;
     view.operations.set(handle, state);
+    // A backfill of an old partition is not fresher data: only a refresh that began later moves the data time.
+    if (event.type === 'RefreshFinished' && state.startedAt !== null && state.backfill === undefined) view.dataTime = Math.max(view.dataTime ?? 0, state.startedAt);
     if (state.kind !== 'periodic') {
       if (event.type === 'RefreshFinished') view.lastSuccessAt = event.data.finishedAt;
       return;
@@ -112,6 +116,10 @@ export class RefreshViews {
 
   operation(handle: string): OperationState | undefined {
     return this.operations.get(handle);
+  }
+
+  dataTime(table: string): number | null {
+    return this.tables.get(table)?.dataTime ?? null;
   }
 
   consecutiveFailures(table: string): number {

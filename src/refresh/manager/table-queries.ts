@@ -1,3 +1,5 @@
+import type { Clock } from '../../clock/index.ts';
+import { freshnessToMillis } from '../flink/index.ts';
 import {
   asSerializableString,
   FlinkValidationError,
@@ -23,6 +25,7 @@ export interface TableQueryDeps {
   scheduler: RefreshScheduler;
   defaults: IdentifierDefaults;
   policyOf: (table: TableState) => OverlapPolicy;
+  clock: Clock;
 }
 
 /**
@@ -81,6 +84,19 @@ export class TableQueries {
       suspendReason: t.suspendReason,
       workflow: t.workflowId ? (this.deps.scheduler.projection.get(t.workflowId) ?? null) : null,
       refresh: this.refreshStatus(t),
+      lag: this.lagOf(t),
     };
+  }
+
+  /**
+   * Freshness lag (Snowflake's TARGET_LAG, from the log): how old the table's data is against its declared
+   * freshness. A table refreshed every F is up to F plus a refresh's duration old just before the next refresh
+   * lands, so it is behind when its data is older than twice its freshness: at least one refresh is missing.
+   */
+  lagOf(t: TableState): TableInfo['lag'] {
+    const freshnessMs = freshnessToMillis(t.definition.freshness);
+    const dataTime = this.deps.views.dataTime(t.definition.identifier);
+    const stalenessMs = dataTime === null ? null : Math.max(0, this.deps.clock.now() - dataTime);
+    return { dataTime: dataTime === null ? null : new Date(dataTime).toISOString(), stalenessMs, freshnessMs, behind: stalenessMs === null || stalenessMs > 2 * freshnessMs };
   }
 }

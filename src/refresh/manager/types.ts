@@ -138,4 +138,6 @@ export interface TableInfo {
   suspendReason: string | null;
   workflow: WorkflowInfo | null;
   refresh: RefreshStatus;
+  /** How old the table's data is against its freshness (see TableQueries.lagOf). */
+  lag: { dataTime: string | null; stalenessMs: number | null; freshnessMs: number; behind: boolean };
 }
