@@ -1,4 +1,7 @@
-import { type EventStore, StreamNotFoundError } from '../events/index.ts';
+import { type EventStore, type RecordedEvent, StreamNotFoundError } from '../events/index.ts';
+
+/** Events of a nominal time are decided no earlier than this before it (claim lead, clock steps): generous. */
+const DECISION_MARGIN_MS = 60_000;
 import type { RefreshTrigger } from '../engine/index.ts';
 import { WorkflowError, workflowStreamName } from '../workflows/index.ts';
 import {
@@ -60,6 +63,43 @@ export class WorkflowQueries {
 
   async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
     return this.joined(occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 }));
+  }
+
+  /**
+   * The newest `limit` occurrences with nominal times in [from, to] (oldest first), and whether older ones exist
+   * in the range, reading the stream backwards only as far as they need: the events of a nominal time t are all
+   * decided at or after t minus the claim lead, so once the read passes an event decided before the newest-`limit`
+   * time (minus a margin), nothing older can change the answer. The schedule in force over that tail is the read
+   * model's, which holds while the tail has no schedule event and the read model has seen the events before it;
+   * otherwise the whole stream is read, as `occurrences` does.
+   */
+  async newestOccurrences(id: string, q: { from: number; to: number; limit: number }): Promise<{ items: Occurrence[]; more: boolean }> {
+    const info = this.projection.get(id);
+    const stream = workflowStreamName(id);
+    let tail: RecordedEvent[] = [];
+    for (let pageSize = Math.max(256, 4 * q.limit); ; pageSize *= 2) {
+      const oldest = tail[0];
+      if (oldest?.version === 1) break; // the whole stream: the plain fold below
+      const page = await this.store.readStream(stream, { direction: 'backwards', maxCount: pageSize, ...(oldest ? { fromVersion: oldest.version - 1 } : {}) }).catch((e: unknown) => {
+        if (e instanceof StreamNotFoundError) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
+        throw e;
+      });
+      if (page.length === 0) break;
+      tail = [...page.reverse(), ...tail];
+      const first = tail[0]!;
+      if (first.version === 1) break;
+      if (!info || info.version < first.version - 1 || tail.some((e) => e.type === 'WorkflowCreated' || e.type === 'WorkflowScheduleModified')) {
+        tail = await this.events(id);
+        break;
+      }
+      const schedule = { type: 'WorkflowScheduleModified', data: { cronExpression: info.cronExpression, timeZone: info.timeZone, ...(info.cronDialect === 'unix' ? { cronDialect: 'unix' } : {}) } } as RecordedEvent;
+      const fires = occurrencesFromEvents([schedule, ...tail], { from: q.from, to: q.to, limit: Number.MAX_SAFE_INTEGER });
+      const decided = Date.parse(first.metadata.occurredAt);
+      const bound = fires.length > q.limit ? Date.parse(fires[fires.length - q.limit - 1]!.nominalTime) : q.from;
+      if (decided < bound - DECISION_MARGIN_MS) return { items: await this.joined(fires.slice(-q.limit)), more: fires.length > q.limit };
+    }
+    const fires = occurrencesFromEvents(tail, { from: q.from, to: q.to, limit: Number.MAX_SAFE_INTEGER });
+    return { items: await this.joined(fires.slice(-q.limit)), more: fires.length > q.limit };
   }
 
   /** Why the workflow fired or did not at `instant`, from its log (and its refresh's, through the trigger). */

@@ -35,6 +35,11 @@ const ROUTES: [Method, string][] = [
   ['GET', '/v1/workflows/{id}'],
   ['GET', '/v1/workflows/{id}/history'],
   ['GET', '/v1/workflows/{id}/occurrences'],
+  ['GET', '/v1/workflows/{id}/explain'],
+  ['POST', '/v1/materialized-tables/{identifier}/backfills'],
+  ['GET', '/v1/backfills'],
+  ['GET', '/v1/backfills/{id}'],
+  ['POST', '/v1/backfills/{id}/cancel'],
   ['PATCH', '/v1/workflows/{id}'],
   ['POST', '/v1/workflows/{id}/suspend'],
   ['POST', '/v1/workflows/{id}/resume'],
@@ -44,8 +49,8 @@ const ROUTES: [Method, string][] = [
   ['GET', '/v1/events'],
 ];
 
-const FIELDS = ['materializedTableIdentifier', 'cronExpression', 'initConfig', 'executionConfig', 'dynamicOptions', 'workflowName', 'workflowGroup', 'reason', 'statement', 'isPeriodic', 'scheduleTime', 'staticPartitions', 'partitions', 'options', 'timeZone', 'misfirePolicy', 'catchUpWindowMs', 'sessionName', 'properties'];
-const QUERY = ['status', 'table', 'offset', 'limit', 'asOf', 'from', 'to', 'expression', 'timeZone', 'after', 'count', 'type', 'stream', 'rowFormat'];
+const FIELDS = ['materializedTableIdentifier', 'cronExpression', 'initConfig', 'executionConfig', 'dynamicOptions', 'workflowName', 'workflowGroup', 'reason', 'statement', 'isPeriodic', 'scheduleTime', 'staticPartitions', 'partitions', 'options', 'timeZone', 'misfirePolicy', 'catchUpWindowMs', 'sessionName', 'properties', 'until', 'cronDialect', 'from', 'to', 'dryRun', 'reprocess'];
+const QUERY = ['status', 'table', 'offset', 'limit', 'asOf', 'from', 'to', 'expression', 'timeZone', 'after', 'count', 'type', 'stream', 'rowFormat', 'at', 'dialect', 'before'];
 
 const nasty = fc.constantFrom('', ' ', '..', '%', '%zz', '`a`.`b`', 'a.b.c.d', '```', "'; DROP TABLE src; --", '\u0000', 'x'.repeat(2000), '-1', '1e309', 'null', '[]', '{}', '0 0 * * * ?', 'ACTIVE', 'JSON');
 const text = fc.oneof(fc.string({ maxLength: 40 }), nasty, fc.uuid());

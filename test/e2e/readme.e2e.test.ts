@@ -165,9 +165,28 @@ describe('README quickstart, as written', () => {
 
     const ledger = await curl(readme.take('curl "http://127.0.0.1:8083/v1/workflows/<workflowId>/occurrences"'));
     expect(ledger.status).toBe(200);
-    const fired = (ledger.body as { occurrences: Occurrence[] }).occurrences.filter((o) => o.outcome === 'fired');
+    const fired = (ledger.body as { occurrences: Occurrence[] }).occurrences.filter((o) => o.outcome === 'succeeded' || o.outcome === 'running');
     expect(fired.length).toBeGreaterThan(0);
     expect(fired[0]!.operationHandle).toEqual(expect.any(String));
+
+    // The operator's answers, by table name.
+    const described = await sh(readme.take('./bin/freshet.js describe daily_revenue'), env);
+    expect(described.code, described.stderr).toBe(0);
+    expect(described.stdout).toMatch(/schedule {3}0\/5 \* \* \* \* \? \* \(quartz cron\) in UTC/);
+    expect(described.stdout).toMatch(/freshness {2}5 SECOND; /);
+    const outcomes = await sh(readme.take('./bin/freshet.js ledger daily_revenue --limit 5'), env);
+    expect(outcomes.code, outcomes.stderr).toBe(0);
+    expect(outcomes.stdout).toMatch(/succeeded/);
+    const why = await sh(readme.take('./bin/freshet.js explain daily_revenue --at').replace('<nominalTime>', fired[0]!.nominalTime), env);
+    expect(why.code, why.stderr).toBe(0);
+    expect(why.stdout).toMatch(/: (a fire time|not a fire time), (succeeded|running)\n/);
+    expect(why.stdout).toContain(fired[0]!.operationHandle!);
+    const audit = await sh(readme.take('./bin/freshet.js history daily_revenue'), env);
+    expect(audit.code, audit.stderr).toBe(0);
+    expect(audit.stdout).toMatch(/WorkflowSuspended +anonymous +source backfill/);
+    const plan = await sh(readme.take('./bin/freshet.js backfill daily_revenue --from'), env);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/`freshet`\.`default`\.`daily_revenue`: 4 refreshes/);
 
     const history = await curl(readme.take('curl "http://127.0.0.1:8083/v1/workflows/<workflowId>/history"'));
     expect(history.status).toBe(200);

@@ -133,6 +133,16 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         if (from > to) throw new ApiRequestError('invalid', `from (${q.from}) must not be after to (${new Date(to).toISOString()}).`);
         const before = q.before === undefined ? undefined : parseInstant(q.before, 'before');
         const after = q.after === undefined ? undefined : parseInstant(q.after, 'after');
+        const limit = q.limit ?? 1000;
+        // The common question — the newest page, or the next older one — reads only the stream's tail.
+        if ((q.order ?? 'newest') === 'newest' && after === undefined && q.outcome === undefined) {
+          const upTo = before === undefined ? to : Math.min(to, before - 1);
+          if (from > upTo) return { occurrences: [], page: { order: 'newest' as const, limit, more: false, older: null, newer: q.before ?? null } };
+          const { items, more } = await queries.newestOccurrences(request.params.id, { from, to: upTo, limit });
+          const older = more && items[0] ? items[0].nominalTime : null;
+          const newer = before !== undefined && items.length > 0 ? items.at(-1)!.nominalTime : null;
+          return { occurrences: [...items].reverse(), page: { order: 'newest' as const, limit, more, older, newer } };
+        }
         // The whole range, never silently cut: a page is taken from it, and `page` says whether more exists.
         const all = (await queries.occurrences(request.params.id, { from, to, limit: LEDGER_RANGE_LIMIT })).filter((o) => q.outcome === undefined || o.outcome === q.outcome);
         if (all.length >= LEDGER_RANGE_LIMIT) throw new ApiRequestError('invalid', `More than ${LEDGER_RANGE_LIMIT} nominal times between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: narrow from/to.`);
