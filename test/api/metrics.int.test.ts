@@ -41,6 +41,12 @@ describe('/metrics (prom-client)', () => {
     expect(lastSuccess).toBeGreaterThanOrEqual(T0 / 1000);
     expect(value(text, `freshet_table_staleness_seconds{table="${TABLE}"}`)).toBeCloseTo((T0 + 90_000) / 1000 - lastSuccess, 3);
     expect(value(text, `freshet_table_consecutive_failures{table="${TABLE}"}`)).toBe(0);
+    // The data is as old as the time since its refresh began; inside twice the hourly freshness, so not behind.
+    expect(value(text, `freshet_table_data_age_seconds{table="${TABLE}"}`)).toBeGreaterThanOrEqual(90);
+    expect(value(text, `freshet_table_behind_freshness{table="${TABLE}"}`)).toBe(0);
+    api.clock.advance(2 * 3_600_000);
+    expect(value(await metrics(), `freshet_table_behind_freshness{table="${TABLE}"}`)).toBe(1);
+    api.clock.advance(-2 * 3_600_000);
     expect(value(text, `freshet_refresh_duration_seconds_count{table="${TABLE}",result="ok"}`)).toBe(1);
   });
 

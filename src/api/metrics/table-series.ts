@@ -3,7 +3,11 @@ import type { Clock } from '../../clock/index.ts';
 
 /** What the per-table series read at each scrape: the manager's table views. */
 export type TableSource = () => Promise<
-  { definition: { identifier: string; freshness: { interval: number; unit: string } }; refresh: { lastSuccessfulRefresh: string | null; consecutiveFailures: number } }[]
+  {
+    definition: { identifier: string; freshness: { interval: number; unit: string } };
+    refresh: { lastSuccessfulRefresh: string | null; consecutiveFailures: number };
+    lag: { stalenessMs: number | null; behind: boolean };
+  }[]
 >;
 
 const UNIT_SECONDS: Record<string, number> = { SECOND: 1, MINUTE: 60, HOUR: 3600, DAY: 86_400 };
@@ -36,5 +40,9 @@ export function tableSeries(registry: Registry, tables: TableSource, clock: Cloc
     const at = lastSuccess(t);
     return at === null ? null : at / 1000;
   });
+  perTable('freshet_table_data_age_seconds', 'Age of the table\'s data: since its newest successful refresh began reading its sources (the lag of `describe`).', (t) =>
+    t.lag.stalenessMs === null ? null : t.lag.stalenessMs / 1000,
+  );
+  perTable('freshet_table_behind_freshness', '1 when the data is older than twice the declared freshness (a refresh is missing) or the table was never refreshed, else 0.', (t) => (t.lag.behind ? 1 : 0));
   perTable('freshet_table_consecutive_failures', 'Refreshes failed in a row since the last success.', (t) => t.refresh.consecutiveFailures);
 }

@@ -14,7 +14,7 @@ import {
   type Reprocess,
 } from './events.ts';
 import { partitionRuleOf } from './partition-rule.ts';
-import { BackfillRangeError, planBackfill, type PlannedPartition } from './plan.ts';
+import { BackfillRangeError, partitionKey, planBackfill, type PlannedPartition } from './plan.ts';
 
 /** Nominal times one backfill may span: a per-second schedule over ~46 days. */
 export const MAX_NOMINAL_TIMES = 4_000_000;
@@ -26,7 +26,6 @@ export interface BackfillPlan {
   covered: PlannedPartition[];
 }
 
-const keyOf = (p: Record<string, string>): string => JSON.stringify(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)));
 const outcomeOf = (status: string): PartitionOutcome => (status === 'FINISHED' ? 'succeeded' : status === 'CANCELED' ? 'cancelled' : 'failed');
 
 /**
@@ -80,7 +79,7 @@ export class BackfillService {
     }
     const last = lastRefreshByPartition(await this.deps.tables.getRefreshHistory(info.definition.identifier));
     const covered = (p: PlannedPartition) => {
-      const status = last.get(keyOf(p.partition));
+      const status = last.get(partitionKey(p.partition));
       if (reprocess === 'all' || status === undefined) return false;
       return reprocess === 'none' || status === 'FINISHED' || status === 'RUNNING' || status === 'PENDING' || status === 'INITIALIZED';
     };
@@ -189,7 +188,7 @@ export class BackfillService {
 /** The status of the newest refresh of each partition (history is oldest first). */
 function lastRefreshByPartition(history: readonly RefreshHistoryEntry[]): Map<string, string> {
   const last = new Map<string, string>();
-  for (const op of history) last.set(keyOf(op.partitions), op.status);
+  for (const op of history) last.set(partitionKey(op.partitions), op.status);
   return last;
 }
 

@@ -29,7 +29,8 @@ export class BackfillRangeError extends Error {
   override name = 'BackfillRangeError';
 }
 
-const keyOf = (p: Record<string, string>): string => JSON.stringify(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)));
+/** One partition's key, whatever the order of its fields. */
+export const partitionKey = (p: Record<string, string>): string => JSON.stringify(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
  * Range → nominal times under the schedule → the distinct partitions those times refresh, in order of their
@@ -41,7 +42,7 @@ export function planBackfill(input: PlanInput): PlannedPartition[] {
   const { schedule, from, to, partitionOf, bucketOf } = input;
   const byKey = new Map<string, PlannedPartition>();
   const add = (partition: Record<string, string>, first: number, last: number, count: number) => {
-    const key = keyOf(partition);
+    const key = partitionKey(partition);
     const seen = byKey.get(key);
     if (seen) {
       seen.nominalTimes += count;
@@ -57,7 +58,7 @@ export function planBackfill(input: PlanInput): PlannedPartition[] {
     const first = bucket[0]!;
     const last = bucket[bucket.length - 1]!;
     const a = partitionOf(first);
-    if (bucket.length === 1 || keyOf(a) === keyOf(partitionOf(last))) add(a, first, last, bucket.length);
+    if (bucket.length === 1 || partitionKey(a) === partitionKey(partitionOf(last))) add(a, first, last, bucket.length);
     else for (const t of bucket) add(partitionOf(t), t, t, 1);
     bucket = [];
   };
