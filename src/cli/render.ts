@@ -1,5 +1,8 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
 import type { Output } from './output.ts';
+
+// Loaded on first boxed table only (a terminal): piped output and `--version` never pay for it.
+const require = createRequire(import.meta.url);
 
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -14,6 +17,7 @@ export function renderTable(columns: string[], rows: unknown[][], out: Pick<Outp
   const widths = fitted(columns.map((c, i) => Math.max(c.length, ...cells.map((r) => longestLine(r[i] ?? '')))), width);
   // Too many columns for this terminal even wrapped: one block per row, a field a line (as psql's \x).
   if (widths === undefined) return vertical(columns, cells);
+  const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({ head: columns, colWidths: widths.map((w) => w + 2), wordWrap: true, wrapOnWordBoundary: false, style: { head: [], border: [] } });
   for (const row of cells) table.push(row);
   return table.toString();

@@ -1,9 +1,14 @@
-import { DateTime } from 'luxon';
+import { createRequire } from 'node:module';
 import { hostTimeZone } from '../clock/index.ts';
+
+// Loaded on first use, not at start: `freshet --version` and every command that prints no time skip luxon's load.
+const require = createRequire(import.meta.url);
+let luxon: typeof import('luxon') | undefined;
+const DateTimeOf = () => (luxon ??= require('luxon') as typeof import('luxon')).DateTime;
 
 /** "2026-11-01 01:30:00 -05:00 America/New_York": the wall time, its offset and the zone it is in. */
 export function zonedTime(epochMs: number, timeZone: string): string {
-  return `${DateTime.fromMillis(epochMs, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm:ss ZZ')} ${timeZone}`;
+  return `${DateTimeOf().fromMillis(epochMs, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm:ss ZZ')} ${timeZone}`;
 }
 
 /** How tables show instants: local wall time (the zone is named once, in the column head), or UTC with --utc. */
@@ -19,7 +24,7 @@ export function timeView(utc: boolean | undefined): TimeView {
   const zone = utc === true ? 'UTC' : hostTimeZone();
   return {
     zone,
-    cell: (iso) => (iso ? DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm:ss') : ''),
+    cell: (iso) => (iso ? DateTimeOf().fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm:ss') : ''),
     head: (name) => `${name} (${zone})`,
   };
 }
