@@ -40,7 +40,11 @@ interface Schedule {
  * change does not rewrite why an earlier time fired or not.
  */
 export function explainInstant(events: readonly RecordedEvent[], t: number, occurrence: Occurrence | null): Explanation {
-  const schedule = scheduleAt(events, t);
+  // A time claimed ahead (the claim lead) belongs to the schedule it was first claimed under, though that schedule
+  // changed before its fire (the change drops only its own engine's claims; another's is settled, or fired, later).
+  const first = events.find((e) => e.type === 'FireClaimed' && (e.data as { nominalTime: number }).nominalTime === t);
+  const claimed = first ? (first.data as { claimedAt: number }).claimedAt : t;
+  const schedule = scheduleAt(events, Math.min(t, claimed));
   const base = { at: iso(t), outcome: occurrence, previous: null, next: null };
   if (!schedule) {
     const created = events.find((e) => e.type === 'WorkflowCreated');
@@ -77,14 +81,17 @@ export function explainInstant(events: readonly RecordedEvent[], t: number, occu
   };
 }
 
-/** The schedule set last at or before `t`; its fire times are strictly after it was set (see nominal). */
+/**
+ * The schedule in force at `t`: the creation's from its instant on (a manual fire at that very instant is the
+ * workflow's), a change's strictly after it (the old schedule's times up to the change were settled under it).
+ */
 function scheduleAt(events: readonly RecordedEvent[], t: number): Schedule | null {
   let found: Schedule | null = null;
   for (const e of events) {
     const ev = as(e);
     if (ev.type === 'WorkflowCreated' && ev.data.createdAt <= t) {
       found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.createdAt, event: e };
-    } else if (ev.type === 'WorkflowScheduleModified' && ev.data.at <= t) {
+    } else if (ev.type === 'WorkflowScheduleModified' && ev.data.at < t) {
       found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.at, event: e };
     }
   }

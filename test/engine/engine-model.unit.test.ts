@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryEventStore, type EventStore } from '../../src/events/index.ts';
 import { MISFIRE_POLICIES, type MisfirePolicy, WorkflowError, workflowIdOf, workflowStreamName } from '../../src/workflows/index.ts';
-import { diffProjections, memoryProjectionPersistence, rebuildWorkflows, WorkflowProjection } from '../../src/projections/index.ts';
+import { diffProjections, explainInstant, memoryProjectionPersistence, occurrencesFromEvents, rebuildWorkflows, WorkflowProjection } from '../../src/projections/index.ts';
+import { WorkflowQueries } from '../../src/workflow-scheduler/index.ts';
 import { WorkflowEngine } from '../../src/engine/index.ts';
 import { ledgerProblems } from '../support/ledger-check.ts';
 import { definition } from '../support/workflow-fixtures.ts';
@@ -115,8 +116,23 @@ class World {
     await this.projection.waitFor(rebuilt.position);
     expect(diffProjections(this.projection.snapshot(), rebuilt.rows)).toEqual([]);
     expect(this.firedWhileNotActive).toEqual([]);
+    const queries = new WorkflowQueries(this.store, this.projection);
     for (const id of rebuilt.rows.keys()) {
-      expect(ledgerProblems(await this.store.readStream(workflowStreamName(id)))).toEqual([]);
+      const events = await this.store.readStream(workflowStreamName(id));
+      expect(ledgerProblems(events)).toEqual([]);
+      // explain agrees with the ledger: every scheduled time the ledger holds was a fire time of the schedule in
+      // force then, and explain reports the ledger's own outcome for it.
+      const all = occurrencesFromEvents(events, { from: 0, to: Date.now() + 86_400_000, limit: 1_000_000 });
+      for (const o of all) {
+        const why = explainInstant(events, Date.parse(o.nominalTime), o);
+        if (!o.manual) expect(why.nominal, `${o.nominalTime} ${o.outcome} ${o.reason ?? ''}`).toBe(true);
+        expect(why.outcome).toBe(o);
+      }
+      // The newest page read from the stream's tail is the whole fold's newest page.
+      for (const limit of [1, 3, 20]) {
+        const tail = await queries.newestOccurrences(id, { from: 0, to: Date.now() + 86_400_000, limit });
+        expect(tail.items).toEqual(all.slice(-limit));
+      }
     }
   }
 }
