@@ -1,4 +1,4 @@
-import { jobKey, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
+import { jobKey, scheduleOfSpec, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
 import type { ClaimLead } from './claim-lead.ts';
 import type { LiveWorkflow } from './live.ts';
 import type { LiveWorkflows } from './live-workflows.ts';
@@ -39,8 +39,7 @@ export class ClaimPath {
     const live = workflows.get(id);
     if (!live || !workflows.running) return;
     this.disarm(live);
-    const { cronExpression, timeZone } = live.state.def;
-    const next = scheduleOf(cronExpression, timeZone, live.state.def.cronDialect).nextAfter(live.state.cursor);
+    const next = scheduleOfSpec(live.state.def).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
     let wakeAt = next === null ? Infinity : next - this.lead.ms;
     for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, p.t + workflows.misfireThresholdMs + 1);

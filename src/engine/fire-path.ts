@@ -1,5 +1,5 @@
 import { Subscription } from 'rxjs';
-import { decide, evolve, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
+import { decide, evolve, scheduleOfSpec, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
 import type { LiveWorkflows } from './live-workflows.ts';
 import { ENGINE_META } from './own-append.ts';
 import { formatScheduleTime } from './format-time.ts';
@@ -117,8 +117,7 @@ export class FirePath {
     const live = this.workflows.get(outcome.id);
     let claimSoon = false;
     if (live && this.workflows.active(live) && !outcome.manual) {
-      const { cronExpression, timeZone } = live.state.def;
-      const next = scheduleOf(cronExpression, timeZone, live.state.def.cronDialect).nextAfter(live.state.cursor);
+      const next = scheduleOfSpec(live.state.def).nextAfter(live.state.cursor);
       claimSoon = next !== null && next - this.lead.ms <= this.workflows.clock.now() + this.hold.holdMs;
     }
     this.hold.add(outcome, claimSoon);

@@ -1,4 +1,4 @@
-import { decide, type EventContext, evolve, isStaleClaim, scheduleOf, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
+import { decide, type EventContext, evolve, isStaleClaim, scheduleOfSpec, type WorkflowCommand, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
 
 /**
  * What a claim wake at `now` means: too early (the clock went back), a plain claim of the next time, or a
@@ -6,7 +6,7 @@ import { decide, type EventContext, evolve, isStaleClaim, scheduleOf, type Workf
  * claims them all in one append instead of one per wake (so a backlog shrinks instead of lasting).
  */
 export function planClaim(state: WorkflowState, now: number, leadMs: number, misfireThresholdMs: number): 'early' | 'catch-up' | number {
-  const schedule = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect);
+  const schedule = scheduleOfSpec(state.def);
   const next = schedule.nextAfter(state.cursor) ?? Infinity;
   let stale = false;
   for (const p of state.pending) if (isStaleClaim(p, now, misfireThresholdMs)) stale = true;

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RecordedEvent } from '../events/index.ts';
-import { scheduleOf, type WorkflowEvent } from '../workflows/index.ts';
+import { type MemoCron, scheduleOf, scheduleOfSpec, type ScheduleSpec, type WorkflowEvent } from '../workflows/index.ts';
 import type { Occurrence } from './ledger.ts';
 
 /** The answer to "why did (or didn't) the workflow fire at this instant?", from its log alone. */
@@ -25,6 +25,7 @@ const as = (e: RecordedEvent): WorkflowEvent => ({ type: e.type, data: e.data })
 const atOf = (e: RecordedEvent | undefined): number | null => (e ? (e.data as { at: number }).at : null);
 
 interface Schedule {
+  spec: ScheduleSpec;
   cron: string;
   dialect: 'quartz' | 'unix';
   zone: string;
@@ -51,16 +52,22 @@ export function explainInstant(events: readonly RecordedEvent[], t: number, occu
     const why = created ? `The workflow did not exist yet: it was created at ${created.metadata.occurredAt} by ${who(created)}.` : 'The workflow has no events.';
     return { ...base, nominal: false, schedule: null, reasons: [why] };
   }
-  const sched = scheduleOf(schedule.cron, schedule.zone, schedule.dialect);
+  const sched = scheduleOfSpec(schedule.spec);
+  const cron = scheduleOf(schedule.cron, schedule.zone, schedule.dialect);
   // A schedule's first fire time is strictly after it was set (the workflow's cursor starts there).
-  const nominal = t > schedule.since && t % 1000 === 0 && sched.nextAfter(t - 1) === t;
+  const fireTimeOf = (s: MemoCron) => t > schedule.since && t % 1000 === 0 && s.nextAfter(t - 1) === t;
+  const nominal = fireTimeOf(sched);
   const previous = sched.lastAtOrBefore(t - 1);
   const next = sched.nextAfter(t);
   const inForce = `'${schedule.cron}' (${schedule.dialect} cron) in ${schedule.zone} (in force since ${iso(schedule.since)}, set by ${who(schedule.event)})`;
   const reasons: string[] = [];
   const deletedAt = atOf(events.find((e) => e.type === 'WorkflowDeleted'));
   const deleted = deletedAt !== null && deletedAt < t ? events.find((e) => e.type === 'WorkflowDeleted') : undefined;
-  if (!nominal) {
+  const { startAt, endAt } = schedule.spec;
+  const onCron = fireTimeOf(cron);
+  if (onCron && startAt !== undefined && t < startAt) reasons.push(`${iso(t)} is a time of ${inForce}, but before the schedule's start (${iso(startAt)}): nothing before it fires.`);
+  else if (onCron && endAt !== undefined && t >= endAt) reasons.push(`${iso(t)} is a time of ${inForce}, but at or after the schedule's end (${iso(endAt)}): nothing from then on fires.`);
+  else if (!nominal) {
     reasons.push(`${iso(t)} is not a fire time of ${inForce}: the previous was ${previous === null ? 'none within a year' : iso(previous)}, the next ${next === null ? 'none (the schedule has ended)' : iso(next)}.`);
     const shift = previous !== null && next !== null ? offsetChange(schedule.zone, previous, next) : null;
     if (shift) reasons.push(shift);
@@ -90,9 +97,9 @@ function scheduleAt(events: readonly RecordedEvent[], t: number): Schedule | nul
   for (const e of events) {
     const ev = as(e);
     if (ev.type === 'WorkflowCreated' && ev.data.createdAt <= t) {
-      found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.createdAt, event: e };
+      found = { spec: ev.data, cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.createdAt, event: e };
     } else if (ev.type === 'WorkflowScheduleModified' && ev.data.at < t) {
-      found = { cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.at, event: e };
+      found = { spec: ev.data, cron: ev.data.cronExpression, dialect: ev.data.cronDialect ?? 'quartz', zone: ev.data.timeZone, policy: ev.data.misfirePolicy, catchUpMs: ev.data.catchUpWindowMs, since: ev.data.at, event: e };
     }
   }
   return found;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../events/index.ts';
 import type { RefreshOutcome } from '../engine/index.ts';
-import { scheduleOf, type FiredData, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
+import { scheduleOfSpec, type FiredData, type ScheduleSpec, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
 
 /**
  * How a nominal time ended. Terminal: `succeeded`, `failed` (after its attempts, or the fire could not be
@@ -54,9 +54,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export function occurrencesFromEvents(events: readonly RecordedEvent[], q: LedgerQuery): Occurrence[] {
   const byTime = new Map<number, Occurrence>();
-  let cron = '';
-  let zone = 'UTC';
-  let dialect: 'unix' | undefined;
+  let spec: ScheduleSpec = { cronExpression: '', timeZone: 'UTC' };
   const base = (t: number): Occurrence => ({
     nominalTime: iso(t),
     outcome: 'claimed',
@@ -75,16 +73,14 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     durationMs: null,
     attempts: 0,
     endedAt: null,
-    cronExpression: cron,
-    cronDialect: dialect ?? 'quartz',
+    cronExpression: spec.cronExpression,
+    cronDialect: spec.cronDialect ?? 'quartz',
   });
   const inRange = (t: number): boolean => t >= q.from && t <= q.to;
   for (const r of events) {
     const e = { type: r.type, data: r.data } as WorkflowEvent;
     if (e.type === 'WorkflowCreated' || e.type === 'WorkflowScheduleModified') {
-      cron = e.data.cronExpression;
-      zone = e.data.timeZone;
-      dialect = e.data.cronDialect;
+      spec = e.data;
     } else if (e.type === 'FireClaimed' && inRange(e.data.nominalTime)) {
       const o = byTime.get(e.data.nominalTime) ?? base(e.data.nominalTime);
       byTime.set(e.data.nominalTime, { ...o, manual: e.data.manual, claimedAt: iso(e.data.claimedAt) });
@@ -96,7 +92,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     } else if (e.type === 'OccurrencesSkipped') {
       const from = Math.max(e.data.fromExclusive, q.from - 1);
       const to = Math.min(e.data.toInclusive, q.to);
-      const sched = scheduleOf(cron, zone, dialect);
+      const sched = scheduleOfSpec(spec);
       // A claimed time is skipped as a single-time range, whether or not it is on the current schedule (manual).
       const single = e.data.toInclusive - e.data.fromExclusive === 1 ? e.data.toInclusive : null;
       const times: number[] = [];

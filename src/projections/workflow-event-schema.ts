@@ -23,6 +23,8 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
     cronExpression: text,
     cronDialect: Type.Optional(Type.Literal('unix')),
     timeZone: text,
+    startAt: Type.Optional(instant),
+    endAt: Type.Optional(instant),
     misfirePolicy,
     catchUpWindowMs: Type.Number(),
     initConfig: stringMap,
@@ -34,7 +36,7 @@ const VERSION_1: Record<WorkflowEventType, TSchema> = {
   }),
   WorkflowSuspended: Type.Object({ at: instant, reason: Type.Optional(text), until: Type.Optional(instant) }),
   WorkflowResumed: Type.Object({ at: instant, dynamicOptions: Type.Optional(stringMap) }),
-  WorkflowScheduleModified: Type.Object({ at: instant, cronExpression: text, cronDialect: Type.Optional(Type.Literal('unix')), timeZone: text, misfirePolicy, catchUpWindowMs: Type.Number() }),
+  WorkflowScheduleModified: Type.Object({ at: instant, cronExpression: text, cronDialect: Type.Optional(Type.Literal('unix')), timeZone: text, startAt: Type.Optional(instant), endAt: Type.Optional(instant), misfirePolicy, catchUpWindowMs: Type.Number() }),
   WorkflowDeleted: Type.Object({ at: instant }),
   FireClaimed: Type.Object({ nominalTime: instant, claimedAt: instant, engineId: text, manual: Type.Boolean() }),
   OccurrenceFired: Type.Object({

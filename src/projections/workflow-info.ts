@@ -1,4 +1,4 @@
-import { scheduleOf, type StringMap, type WorkflowState } from '../workflows/index.ts';
+import { scheduleOfSpec, type StringMap, type WorkflowState } from '../workflows/index.ts';
 
 /** The seed's WorkflowInfo (Flink field names) plus what freshet adds: cron, zone, table, who suspended it and why. */
 export interface WorkflowInfo {
@@ -10,6 +10,9 @@ export interface WorkflowInfo {
   cronExpression: string;
   /** quartz (Flink's) or unix (5 fields). */
   cronDialect: 'quartz' | 'unix';
+  /** The schedule's bounds: fire times in [startAt, endAt) only; null when unbounded. */
+  startAt: string | null;
+  endAt: string | null;
   timeZone: string;
   misfirePolicy: string;
   catchUpWindowMs: number;
@@ -38,7 +41,7 @@ export function nextExecution(state: WorkflowState): number | null {
   if (state.status !== 'active') return null;
   const claimed = state.pending.filter((p) => !p.manual).map((p) => p.t);
   if (claimed.length > 0) return Math.min(...claimed);
-  return scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
+  return scheduleOfSpec(state.def).nextAfter(state.cursor);
 }
 
 export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowInfo {
@@ -52,6 +55,8 @@ export function toWorkflowInfo(state: WorkflowState, version: number): WorkflowI
     status: STATUS[state.status],
     cronExpression: d.cronExpression,
     cronDialect: d.cronDialect ?? 'quartz',
+    startAt: iso(d.startAt),
+    endAt: iso(d.endAt),
     timeZone: d.timeZone,
     misfirePolicy: d.misfirePolicy,
     catchUpWindowMs: d.catchUpWindowMs,

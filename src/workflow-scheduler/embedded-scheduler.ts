@@ -171,12 +171,12 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
 
   async modifyWorkflow(
     id: string,
-    change: { cronExpression?: string; cronDialect?: 'quartz' | 'unix'; timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number },
+    change: { cronExpression?: string; cronDialect?: 'quartz' | 'unix'; timeZone?: string; startAt?: number | null; endAt?: number | null; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number },
     ctx: RequestContext = {},
   ): Promise<void> {
     const cronExpression = change.cronExpression?.trim();
-    const { cronDialect, timeZone, misfirePolicy, catchUpWindowMs } = change;
-    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, cronDialect, timeZone, misfirePolicy, catchUpWindowMs }), ctx, cronExpression);
+    const { cronDialect, timeZone, startAt, endAt, misfirePolicy, catchUpWindowMs } = change;
+    await this.command(id, this.keyOf(id), (now, engineId) => ({ type: 'ModifySchedule', now, engineId, cronExpression, cronDialect, timeZone, startAt, endAt, misfirePolicy, catchUpWindowMs }), ctx, cronExpression);
   }
 
   /** Fires once now, outside the schedule (recorded as a manual occurrence). */

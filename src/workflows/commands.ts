@@ -13,6 +13,9 @@ export type WorkflowCommand =
       /** Absent: the workflow's own dialect stays. */
       cronDialect?: 'quartz' | 'unix';
       timeZone?: string;
+      /** Schedule bounds (epoch ms); null removes one, absent keeps it. */
+      startAt?: number | null;
+      endAt?: number | null;
       misfirePolicy?: MisfirePolicy;
       catchUpWindowMs?: number;
       engineId: string;

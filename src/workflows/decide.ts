@@ -3,7 +3,7 @@ import { planCatchUp } from './misfire.ts';
 import type { WorkflowCommand } from './commands.ts';
 import { jobKey, WorkflowError } from './errors.ts';
 import type { WorkflowEvent } from './events.ts';
-import { scheduleOf } from './schedule.ts';
+import { type ScheduleSpec, scheduleOfSpec } from './schedule.ts';
 import { isPending, type WorkflowState } from './state.ts';
 
 const exists = (s: WorkflowState | undefined): s is WorkflowState => s !== undefined && s.status !== 'deleted';
@@ -28,11 +28,18 @@ function dropFutureClaims(state: WorkflowState, now: number, engineId: string, r
  * Quartz refuses a trigger that will never fire (`0 0 0 30 2 ?`: February has no 30th); so does freshet, at
  * create and at a schedule change, instead of storing a workflow that silently waits forever.
  */
-function requireFutureFire(cronExpression: string, timeZone: string, now: number, dialect?: 'unix'): void {
-  if (scheduleOf(cronExpression, timeZone, dialect).nextAfter(now) !== null) return; // compiling throws CronExpressionError first
+function requireFutureFire(spec: ScheduleSpec, now: number): void {
+  if (scheduleOfSpec(spec).nextAfter(now) !== null) return; // compiling throws CronExpressionError first
+  const end = spec.endAt === undefined ? '' : ` before its end ${new Date(spec.endAt).toISOString()}`;
   throw new CronExpressionError(
-    `Based on configured schedule, the given trigger will never fire: '${cronExpression}' has no fire time after ${new Date(now).toISOString()} in ${timeZone}.`,
+    `Based on configured schedule, the given trigger will never fire: '${spec.cronExpression}' has no fire time after ${new Date(now).toISOString()}${end} in ${spec.timeZone}.`,
   );
+}
+
+/** A bound of a schedule change: the command's (null: removed), else the workflow's own. */
+function bound<K extends 'startAt' | 'endAt'>(key: K, given: number | null | undefined, current: number | undefined): Partial<Record<K, number>> {
+  const value = given === undefined ? current : given === null ? undefined : given;
+  return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, number>>);
 }
 
 /** Scheduled fires in a row whose trigger failed, after which a workflow suspends itself (whatever created it). */
@@ -49,7 +56,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         const { tableIdentifier: id, workflowGroup: g, workflowName: n } = state.def;
         throw new WorkflowError('WORKFLOW_ALREADY_EXISTS', `Materialized table ${id} quartz schedule job already exist, job info: ${jobKey(g, n)}.`);
       }
-      requireFutureFire(command.def.cronExpression, command.def.timeZone, command.now, command.def.cronDialect); // before anything is written
+      requireFutureFire(command.def, command.now); // before anything is written
       return [{ type: 'WorkflowCreated', data: { ...command.def, createdAt: command.now } }];
     }
     case 'SuspendWorkflow': {
@@ -86,8 +93,13 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
         misfirePolicy: command.misfirePolicy ?? def.misfirePolicy,
         catchUpWindowMs: command.catchUpWindowMs ?? def.catchUpWindowMs,
         ...((command.cronDialect ?? def.cronDialect ?? 'quartz') === 'unix' ? { cronDialect: 'unix' as const } : {}),
+        ...bound('startAt', command.startAt, def.startAt),
+        ...bound('endAt', command.endAt, def.endAt),
       };
-      requireFutureFire(next.cronExpression, next.timeZone, command.now, next.cronDialect);
+      if (next.startAt !== undefined && next.endAt !== undefined && !(next.startAt < next.endAt)) {
+        throw new WorkflowError('INVALID_WORKFLOW_ARGUMENT', `The schedule's start (${new Date(next.startAt).toISOString()}) must be before its end (${new Date(next.endAt).toISOString()}).`);
+      }
+      requireFutureFire(next, command.now);
       // Nominal times of the old schedule that went by unclaimed are settled under the old schedule, as given up
       // by the change — a suspended workflow's backlog too: a later resume replays the times of the schedule in
       // force from the change on, not those of a schedule that no longer exists (Quartz: a rescheduled trigger's
@@ -115,7 +127,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
     }
     case 'ClaimFire': {
       if (!state || state.status !== 'active') return [];
-      const expected = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
+      const expected = scheduleOfSpec(state.def).nextAfter(state.cursor);
       if (expected !== command.nominalTime || isPending(state, command.nominalTime)) return [];
       return [{ type: 'FireClaimed', data: { nominalTime: command.nominalTime, claimedAt: command.now, engineId: command.engineId, manual: false } }];
     }
@@ -154,7 +166,7 @@ export function decide(command: WorkflowCommand, state: WorkflowState | undefine
 
 /** The unclaimed nominal times in (cursor, now] of the schedule in force, as one skipped range. */
 function oldScheduleGap(state: WorkflowState, now: number, reason: 'suspended' | 'deleted' | 'schedule-modified'): WorkflowEvent[] {
-  const next = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect).nextAfter(state.cursor);
+  const next = scheduleOfSpec(state.def).nextAfter(state.cursor);
   if (next === null || next > now) return [];
   return [{ type: 'OccurrencesSkipped', data: { fromExclusive: state.cursor, toInclusive: now, reason, at: now } }];
 }

@@ -18,6 +18,9 @@ export interface WorkflowDefinition {
   /** Absent: Flink's Quartz dialect. `unix`: the standard 5-field dialect (see CronDialect). */
   cronDialect?: 'unix';
   timeZone: string;
+  /** Schedule bounds: fire times t with startAt <= t < endAt only (epoch ms; absent: unbounded). */
+  startAt?: number;
+  endAt?: number;
   misfirePolicy: MisfirePolicy;
   /** Missed fire times older than this (relative to the moment they are settled) are not fired. */
   catchUpWindowMs: number;
@@ -50,7 +53,7 @@ export type WorkflowEvent =
   | { type: 'WorkflowResumed'; data: { at: number; dynamicOptions?: StringMap } }
   | {
       type: 'WorkflowScheduleModified';
-      data: { at: number; cronExpression: string; cronDialect?: 'unix'; timeZone: string; misfirePolicy: MisfirePolicy; catchUpWindowMs: number };
+      data: { at: number; cronExpression: string; cronDialect?: 'unix'; timeZone: string; startAt?: number; endAt?: number; misfirePolicy: MisfirePolicy; catchUpWindowMs: number };
     }
   | { type: 'WorkflowDeleted'; data: { at: number } }
   /** The engine committed to fire this nominal time; not an outcome yet. */

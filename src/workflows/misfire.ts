@@ -1,5 +1,5 @@
 import type { SkipReason, WorkflowEvent } from './events.ts';
-import { scheduleOf } from './schedule.ts';
+import { scheduleOfSpec } from './schedule.ts';
 import { isStaleClaim, type WorkflowState } from './state.ts';
 
 /** At most this many missed fire times are claimed by one decision; the engine comes back for the rest. */
@@ -22,7 +22,7 @@ export function planCatchUp(
   engineId: string,
   missedReason: SkipReason,
 ): WorkflowEvent[] {
-  const sched = scheduleOf(state.def.cronExpression, state.def.timeZone, state.def.cronDialect);
+  const sched = scheduleOfSpec(state.def);
   const events: WorkflowEvent[] = [];
   const claim = (nominalTime: number): void => {
     events.push({ type: 'FireClaimed', data: { nominalTime, claimedAt: now, engineId, manual: false } });

@@ -48,3 +48,29 @@ export function scheduleOf(cronExpression: string, timeZone: string, dialect: Cr
   }
   return memo;
 }
+
+/** What a workflow's schedule is made of: its cron in its dialect and zone, and its bounds [startAt, endAt). */
+export interface ScheduleSpec {
+  cronExpression: string;
+  timeZone: string;
+  cronDialect?: 'unix';
+  /** No fire time before this instant (epoch ms). */
+  startAt?: number;
+  /** No fire time at or after this instant (epoch ms). */
+  endAt?: number;
+}
+
+/**
+ * A workflow's schedule: the cron's fire times inside its bounds. Unbounded (nearly every workflow) it is the shared
+ * memoized cron itself, so the hot paths allocate nothing.
+ */
+export function scheduleOfSpec(spec: ScheduleSpec): MemoCron {
+  const cron = scheduleOf(spec.cronExpression, spec.timeZone, spec.cronDialect);
+  const { startAt, endAt } = spec;
+  if (startAt === undefined && endAt === undefined) return cron;
+  const inside = (t: number | null) => (t === null || (endAt !== undefined && t >= endAt) || (startAt !== undefined && t < startAt) ? null : t);
+  return {
+    nextAfter: (epochMs) => inside(cron.nextAfter(startAt === undefined ? epochMs : Math.max(epochMs, startAt - 1))),
+    lastAtOrBefore: (epochMs) => inside(cron.lastAtOrBefore(endAt === undefined ? epochMs : Math.min(epochMs, endAt - 1))),
+  };
+}

@@ -76,9 +76,10 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
       };
     }
     case 'WorkflowScheduleModified': {
-      const { at, cronExpression, cronDialect, timeZone, misfirePolicy, catchUpWindowMs } = event.data;
-      const { cronDialect: _old, ...rest } = state.def;
-      const def = { ...rest, cronExpression, ...(cronDialect ? { cronDialect } : {}), timeZone, misfirePolicy: misfirePolicy as MisfirePolicy, catchUpWindowMs };
+      const { at, cronExpression, cronDialect, timeZone, startAt, endAt, misfirePolicy, catchUpWindowMs } = event.data;
+      const { cronDialect: _d, startAt: _s, endAt: _e, ...rest } = state.def;
+      const bounds = { ...(cronDialect ? { cronDialect } : {}), ...(startAt !== undefined ? { startAt } : {}), ...(endAt !== undefined ? { endAt } : {}) };
+      const def = { ...rest, cronExpression, ...bounds, timeZone, misfirePolicy: misfirePolicy as MisfirePolicy, catchUpWindowMs };
       // The new schedule starts strictly after the modification; older nominal times were settled by the decider.
       return { ...state, def, modifiedAt: at, cursor: Math.max(state.cursor, at), modifiedBy: ctx.actor };
     }

@@ -101,6 +101,18 @@ describe('/v1/workflows', () => {
     expect(back.json()).toMatchObject({ cronDialect: 'quartz' });
   });
 
+  it('PATCH startAt/endAt bounds the schedule (null removes a bound); an end before the start is a 400', async () => {
+    const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload });
+    const bounded = await patch({ startAt: '2026-03-02T10:00:00Z', endAt: '2026-03-03T00:00:00Z' });
+    expect(bounded.statusCode, bounded.body).toBe(200);
+    expect(bounded.json()).toMatchObject({ startAt: '2026-03-02T10:00:00.000Z', endAt: '2026-03-03T00:00:00.000Z', nextExecutionTime: '2026-03-02T10:00:00.000Z' });
+    const wrong = await patch({ startAt: '2026-03-04T00:00:00Z' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0]).toMatch(/start .* must be before its end/);
+    expect((await patch({ endAt: 'soon' })).statusCode).toBe(400);
+    expect((await patch({ startAt: null, endAt: null })).json()).toMatchObject({ startAt: null, endAt: null, nextExecutionTime: '2026-03-02T09:05:00.000Z' });
+  });
+
   it('PATCH refuses an empty change and a bad cron, zone or policy with 400s that say what to fix', async () => {
     const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/v1/workflows/${id}`, payload });
     expect((await patch({ reason: 'nothing' })).json().errors[0]).toMatch(/^Nothing to change/);

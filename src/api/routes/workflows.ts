@@ -163,6 +163,8 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
             cronExpression: Type.Optional(Type.String({ minLength: 1 })),
             cronDialect: Type.Optional(Type.Unsafe<'quartz' | 'unix'>({ type: 'string', enum: ['quartz', 'unix'], description: "The expression's dialect; default: the workflow's own." })),
             timeZone: Type.Optional(Type.String({ minLength: 1 })),
+            startAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'ISO instant: no fire time before it; null removes the bound.' })),
+            endAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'ISO instant: no fire time at or after it; null removes the bound.' })),
             misfirePolicy: Type.Optional(MisfirePolicy),
             catchUpWindowMs: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
             reason: Reason,
@@ -171,9 +173,11 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         },
       },
       async (request) => {
-        const { reason, ...change } = request.body;
+        const { reason, startAt, endAt, ...rest } = request.body;
+        const instantOrNull = (v: string | null, field: string) => (v === null ? null : parseInstant(v, field));
+        const change = { ...rest, ...(startAt !== undefined ? { startAt: instantOrNull(startAt, 'startAt') } : {}), ...(endAt !== undefined ? { endAt: instantOrNull(endAt, 'endAt') } : {}) };
         if (Object.keys(change).length === 0) {
-          throw new ApiRequestError('invalid', 'Nothing to change: send at least one of cronExpression, cronDialect, timeZone, misfirePolicy, catchUpWindowMs.');
+          throw new ApiRequestError('invalid', 'Nothing to change: send at least one of cronExpression, cronDialect, timeZone, startAt, endAt, misfirePolicy, catchUpWindowMs.');
         }
         queries.get(request.params.id);
         await scheduler.modifyWorkflow(request.params.id, change, commandContext(request, reason));

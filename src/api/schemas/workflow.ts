@@ -22,6 +22,8 @@ export const WorkflowInfo = Type.Object(
     status: WorkflowStatus,
     cronExpression: Type.String(),
     cronDialect: CronDialect,
+    startAt: nullable('string', 'No fire time before this instant (ISO), or null.'),
+    endAt: nullable('string', 'No fire time at or after this instant (ISO), or null.'),
     timeZone: Type.String(),
     misfirePolicy: Type.String(),
     catchUpWindowMs: Type.Number(),
