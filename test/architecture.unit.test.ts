@@ -20,6 +20,7 @@ const FLOORS = [
   'refresh/manager',
   'refresh',
   'runtime',
+  'console',
   'api',
   'cli',
   '.',
