@@ -41,7 +41,7 @@ export function duration(ms) {
 }
 
 /** Each outcome has a colour and, for those who cannot tell colours apart, a symbol and its word. */
-const SYMBOLS = { succeeded: '✓', FINISHED: '✓', fired: '✓', failed: '✗', ERROR: '✗', TIMEOUT: '✗', skipped: '⤼', cancelled: '⊘', CANCELED: '⊘', running: '▶', RUNNING: '▶', claimed: '…', PENDING: '…', backfilled: '↺', SUSPENDED: '⏸', ACTIVATED: '●' };
+const SYMBOLS = { succeeded: '✓', FINISHED: '✓', fired: '✓', failed: '✗', ERROR: '✗', TIMEOUT: '✗', skipped: '⤼', cancelled: '⊘', CANCELED: '⊘', running: '▶', RUNNING: '▶', claimed: '…', PENDING: '…', backfilled: '↺', SUSPENDED: '‖', ACTIVATED: '●' };
 export function outcome(label) {
   if (!label) return h('span', { class: 'muted' }, '—');
   return h('span', { class: `badge o-${String(label).replace(/[^\w-]/g, '')}` }, `${SYMBOLS[label] ?? '•'} ${label}`);

@@ -7,6 +7,14 @@ import { duration, h, outcome, replace, time } from './dom.mjs';
 const LIMIT = 20;
 const partitionText = (p) => (p && typeof p === 'object' && Object.keys(p).length ? Object.entries(p).map(([k, v]) => `${k}=${v}`).join(', ') : '—');
 
+/** Today's ledger says `fired` and names the operation; the operation says how it went (until the ledger does). */
+const OP_OUTCOME = { FINISHED: 'succeeded', ERROR: 'failed', TIMEOUT: 'failed', CANCELED: 'cancelled', RUNNING: 'running', PENDING: 'running', INITIALIZED: 'running' };
+function joined(o, ops) {
+  const op = o.operationHandle ? ops.get(o.operationHandle) : undefined;
+  if (!op || o.outcome !== 'fired') return o;
+  return { ...o, outcome: OP_OUTCOME[op.status] ?? o.outcome, error: o.error ?? op.error, rowsWritten: o.rowsWritten ?? op.rowsWritten, durationMs: o.durationMs ?? op.durationMs, partition: o.partition ?? op.partitions, attempts: o.attempts ?? op.attempt };
+}
+
 function entry(o, zone) {
   const why = [o.reason, o.error ? h('span', { class: 'error' }, o.error) : null, o.manual ? '(manual)' : null, o.recovered ? '(recovered)' : null, o.backfillId ? `backfill ${o.backfillId}` : null];
   return h('tr', { 'data-nominal': o.nominalTime },
@@ -22,6 +30,7 @@ function entry(o, zone) {
 
 /** The ledger section of a table's page; `reload()` refetches the page shown (the newest when none was paged to). */
 export function ledger(workflow, asOf) {
+  let ops = new Map();
   const body = h('tbody');
   const note = h('p', { class: 'muted' });
   const older = h('button', { type: 'button' }, 'Older');
@@ -31,7 +40,7 @@ export function ledger(workflow, asOf) {
     const qs = new URLSearchParams({ limit: String(LIMIT), ...(asOf() ? { to: asOf() } : {}), ...cursor });
     try {
       const r = await get(`/v1/workflows/${enc(workflow.workflowId)}/occurrences?${qs}`);
-      replace(body, r.occurrences.map((o) => entry(o, workflow.timeZone)));
+      replace(body, r.occurrences.map((o) => entry(joined(o, ops), workflow.timeZone)));
       if (r.occurrences.length === 0) replace(body, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No nominal fire time in the 24 hours up to then.')));
       older.disabled = r.page.older === null;
       newer.disabled = r.page.newer === null;
@@ -46,5 +55,10 @@ export function ledger(workflow, asOf) {
     h('h2', { id: 'ledger-h' }, 'Ledger'),
     h('div', { class: 'scroll' }, h('table', { 'aria-label': 'Ledger' }, h('thead', {}, h('tr', {}, ['Nominal time', 'Outcome', 'Reason / error', 'Partition', 'Rows', 'Duration', 'Attempts'].map((c, i) => h('th', { scope: 'col', class: i > 2 ? 'wide' : null }, c)))), body)),
     h('div', { class: 'pager' }, newer, older, note));
-  return { section, reload: () => reload(), latest: () => ((cursor = {}), reload()) };
+    /** `operations`: the table's recent operations (GET …/operations), joined to the fires that started them. */
+  const withOps = (operations) => {
+    if (operations) ops = new Map(operations.map((op) => [op.operationHandle, op]));
+    return reload();
+  };
+  return { section, reload: withOps, latest: () => ((cursor = {}), reload()) };
 }

@@ -22,14 +22,11 @@ export async function nextFires(el, w) {
   }
 }
 
-export async function operations(el, identifier) {
-  try {
-    const r = await get(`/v1/materialized-tables/${enc(identifier)}/operations?limit=20`);
-    const rows = r.operations.map((o) => h('tr', {}, h('td', {}, time(o.submittedAt)), h('td', {}, o.kind), h('td', {}, outcome(o.status)), h('td', {}, partitions(o.partitions)), h('td', {}, o.rowsWritten ?? '—'), h('td', {}, duration(o.durationMs)), h('td', {}, o.error ? h('span', { class: 'error' }, o.error) : '—')));
-    replace(el, r.operations.length ? grid(['Submitted', 'Kind', 'Status', 'Partition', 'Rows', 'Duration', 'Error'], rows, 'Operations') : h('p', { class: 'muted' }, 'No refresh yet.'), r.more ? h('p', { class: 'muted' }, `${r.total - r.operations.length} older not shown.`) : null);
-  } catch (error) {
-    fail(el, error);
-  }
+/** Renders the table's operations (GET …/operations?limit=…, fetched once by the page for this and the ledger). */
+export function operations(el, r) {
+  if (r instanceof Error) return fail(el, r);
+  const rows = r.operations.map((o) => h('tr', {}, h('td', {}, time(o.submittedAt)), h('td', {}, o.kind), h('td', {}, outcome(o.status)), h('td', {}, partitions(o.partitions)), h('td', {}, o.rowsWritten ?? '—'), h('td', {}, duration(o.durationMs)), h('td', {}, o.error ? h('span', { class: 'error' }, o.error) : '—')));
+  replace(el, r.operations.length ? grid(['Submitted', 'Kind', 'Status', 'Partition', 'Rows', 'Duration', 'Error'], rows, 'Operations') : h('p', { class: 'muted' }, 'No refresh yet.'), r.more ? h('p', { class: 'muted' }, `${r.total - r.operations.length} older not shown.`) : null);
 }
 
 export async function history(el, w) {

@@ -53,7 +53,9 @@ export function tablePage(main, identifier, params) {
       book = ledger(w, asOf);
       replace(rest, book.section, card('ops', 'Refresh operations', ops), card('hist', 'Audit history', hist), definition(t), explain(w));
     } else if (!w) replace(rest, card('ops', 'Refresh operations', ops), definition(t));
-    await Promise.all([nextFires(fires, w), operations(ops, t.definition.identifier), history(hist, w), book?.reload(), asOfView(stood, w, asOf())]);
+    const recent = await get(`/v1/materialized-tables/${enc(identifier)}/operations?limit=100`).catch((error) => error);
+    operations(ops, recent);
+    await Promise.all([nextFires(fires, w), history(hist, w), book?.reload(recent instanceof Error ? [] : recent.operations), asOfView(stood, w, asOf())]);
   }
 
   replace(main, top, bar,
