@@ -26,7 +26,7 @@ export async function api(method, path, body) {
   }
   if (!res.ok) {
     const words = Array.isArray(json?.errors) ? json.errors.join('\n') : `${res.status} ${res.statusText}`;
-    if (res.status === 401) window.dispatchEvent(new CustomEvent('freshet:signed-out'));
+    if (res.status === 401 && path !== '/v1/session') window.dispatchEvent(new CustomEvent('freshet:signed-out'));
     throw new ApiError(res.status, words);
   }
   return json;
