@@ -22,7 +22,8 @@ describe('the console in Chromium', () => {
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([openConsoleServer(), launch()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The viewer is in New York and the workflow in UTC: times show in the viewer's zone, the workflow's on hover.
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, timezoneId: 'America/New_York' });
     // Every request any page of the console makes, for the same-origin test at the end.
     page.on('request', (r) => {
       if (new URL(r.url()).origin !== server.url && !r.url().startsWith('data:')) outside.push(r.url());
@@ -41,7 +42,10 @@ describe('the console in Chromium', () => {
     await row().waitFor(WAIT);
     const headers = await page.getByRole('table', { name: 'Workflows' }).getByRole('columnheader').allTextContents();
     expect(headers).toEqual(['Table', 'Status', 'Reason', 'Schedule', 'Zone', 'Freshness / lag', 'Next fire', 'Last outcome', 'Failures']);
-    await expect.poll(() => row().locator(`time[datetime="${table.workflow.nextExecutionTime}"]`).count(), WAIT).toBe(1);
+    const next = row().locator(`time[datetime="${table.workflow.nextExecutionTime}"]`);
+    await expect.poll(() => next.count(), WAIT).toBe(1);
+    expect(await next.textContent()).toMatch(/EST|EDT/);
+    expect(await next.getAttribute('title')).toContain('(UTC)');
     expect(await row().textContent()).toContain('ACTIVATED');
     await screenshot(page, 'overview');
   });
@@ -80,6 +84,48 @@ describe('the console in Chromium', () => {
     await ledger.locator('.error', { hasText: /src/ }).first().waitFor(WAIT);
     await page.getByRole('table', { name: 'Operations' }).getByText('ERROR').first().waitFor(WAIT);
     await screenshot(page, 'table-failed');
+  });
+
+  it('changes the schedule with a preview of the next times, recorded with the reason', async () => {
+    await page.getByRole('button', { name: 'Change schedule' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Cron expression (Quartz)').fill('0 30 6 * * ? *');
+    await dialog.getByLabel('Time zone').fill('Europe/Berlin');
+    const preview = dialog.getByRole('status', { name: 'Preview of next fire times' });
+    await expect.poll(async () => (await preview.locator('time').first().getAttribute('title')) ?? '', WAIT).toContain('06:30:00');
+    expect(await preview.locator('li').count()).toBe(10);
+    await dialog.getByLabel('Reason').fill('reports are read at breakfast');
+    await dialog.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByRole('table', { name: 'Audit history' }).getByText('reports are read at breakfast').waitFor(WAIT);
+    const table = await getJson<Table & { workflow: { cronExpression: string; timeZone: string } }>(server.url, `/v1/materialized-tables/${encodeURIComponent(MT)}`);
+    expect(table.workflow).toMatchObject({ cronExpression: '0 30 6 * * ? *', timeZone: 'Europe/Berlin' });
+  });
+
+  it('shows the API’s own words when a command is refused', async () => {
+    await page.getByRole('button', { name: 'Change schedule' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Time zone').fill('Mars/Olympus');
+    await dialog.getByRole('button', { name: 'Save schedule' }).click();
+    await dialog.getByRole('alert').getByText(/Mars\/Olympus/).waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it('is usable by keyboard alone on a narrow window', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${server.url}/#/`);
+    await page.getByLabel('Search tables').focus();
+    await page.keyboard.type('dail');
+    await page.getByText('1–1 of 1 tables').waitFor(WAIT);
+    await page.keyboard.press('Tab'); // the status filter
+    await page.keyboard.press('Tab'); // the table's link
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(MT);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'overview-narrow');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: MT }).waitFor(WAIT);
+    await screenshot(page, 'table-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it.todo('backfills three days and shows three partitions refreshed (POST …/backfills is being added to the API)');
