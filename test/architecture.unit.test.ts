@@ -21,6 +21,7 @@ const FLOORS = [
   'refresh/backfill',
   'refresh',
   'runtime',
+  'console',
   'api',
   'cli',
   '.',

@@ -14,7 +14,7 @@ export function operationIdOf(method: string, url: string): string {
 }
 
 /**
- * The OpenAPI document (generated from the route schemas) at /docs/json, the UI at /docs, and `GET /` leading to it.
+ * The OpenAPI document (generated from the route schemas) at /docs/json, and the UI at /docs (`GET /` is the console, which links to it).
  * They hold no data, so they answer without a token; with a token set, the page's "Authorize" sends it.
  */
 export function registerDocs(app: FastifyInstance, withToken: boolean): void {
@@ -49,6 +49,5 @@ export function registerDocs(app: FastifyInstance, withToken: boolean): void {
       route.config = { ...(route.config as object), public: true };
     });
     await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } });
-    docs.get('/', { schema: { hide: true } }, async (_, reply) => reply.redirect('/docs', 302));
   });
 }

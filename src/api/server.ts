@@ -3,10 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../clock/index.ts';
+import { consolePlugin } from '../console/index.ts';
 import type { EventStore } from '../events/index.ts';
 import type { BackfillService, MaterializedTableManager } from '../refresh/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
-import { authPlugin } from './auth.ts';
+import { authPlugin, CookieSessions } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
 import { hostCheckPlugin, LOOPBACK_NAMES } from './host-check.ts';
@@ -124,8 +125,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   });
 
   app.register(hostCheckPlugin, { allowedHosts: options.allowedHosts ?? LOOPBACK_NAMES });
-  app.register(authPlugin, { ...(options.token ? { token: options.token } : {}) });
+  app.register(authPlugin, { sessions: new CookieSessions(clock), ...(options.token ? { token: options.token } : {}) });
   registerDocs(app, options.token !== undefined);
+  app.register(consolePlugin({ store, tables, clock }));
   app.register(healthRoutes(store, () => scheduler.readPosition, () => scheduler.engine.startProgress, () => closing));
   app.register(metricsRoutes(metrics));
   app.register(flinkWorkflowRoutes(scheduler), { prefix: '/v3' });

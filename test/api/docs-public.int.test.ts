@@ -36,9 +36,10 @@ describe('the API docs with a token set', () => {
     expect(ops.find((o) => o.path === '/v1/workflows/{id}/history')?.id).toBe('getV1WorkflowsByIdHistory');
   });
 
-  it('GET / redirects to the docs, without a token', async () => {
+  it('GET / is the console page (which links to the docs), without a token', async () => {
     const root = await api.app.inject({ method: 'GET', url: '/' });
-    expect(root.statusCode).toBe(302);
-    expect(root.headers.location).toBe('/docs');
+    expect(root.statusCode).toBe(200);
+    expect(root.headers['content-type']).toMatch(/^text\/html/);
+    expect(root.body).toContain('href="/docs"');
   });
 });
