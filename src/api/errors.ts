@@ -13,7 +13,7 @@ import {
   WarehouseError,
 } from '../refresh/index.ts';
 import { CronExpressionError } from '../cron/index.ts';
-import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
+import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './flink/index.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
 export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'unsupported' | 'unavailable';

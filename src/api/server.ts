@@ -10,17 +10,16 @@ import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
 import { hostCheckPlugin, LOOPBACK_NAMES } from './host-check.ts';
+import { DEFAULT_VERSION, flinkGatewayRoutes, GATEWAY_VERSIONS, SessionRegistry, type SessionOptions } from './flink/index.ts';
 import { finiteNumbers } from './params.ts';
 import { FreshetMetrics } from './metrics/freshet-metrics.ts';
 import { cronRoutes } from './routes/cron.ts';
 import { eventRoutes } from './routes/events.ts';
-import { flinkSessionRoutes } from './routes/flink-sessions.ts';
 import { flinkWorkflowRoutes } from './routes/flink-workflow.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { tableRoutes } from './routes/tables.ts';
 import { workflowRoutes } from './routes/workflows.ts';
-import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
 import { buildValidator, schemaErrorFormatter } from './validation.ts';
 
@@ -49,6 +48,10 @@ export interface BuildServerOptions extends ServedParts {
    * loopback names. Health checks are answered whatever the name.
    */
   allowedHosts?: readonly string[];
+  /** Flink SQL Gateway sessions: the gateway's default configuration, idle timeout, bounds. */
+  sessions?: SessionOptions;
+  /** Rows per page of a Flink statement's result (default 10,000). */
+  resultPageSize?: number;
 }
 
 const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 8 * 1024 * 1024, retryMs: 2_000 };
@@ -129,7 +132,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(workflowRoutes(scheduler, clock), { prefix: '/v1' });
   app.register(cronRoutes(clock, options.timeZone), { prefix: '/v1' });
   app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
-  app.register(flinkSessionRoutes(tables, new SessionRegistry(clock)), { prefix: '/v3' });
+  // Flink's SQL Gateway API at /v1…/v4 and, at the default version, unversioned. Its /v1 paths (/v1/sessions,
+  // /v1/info, /v1/api_versions) and freshet's own /v1 routes have no path in common.
+  const sessions = new SessionRegistry(clock, options.sessions);
+  const gateway = { tables, sessions, pageSize: options.resultPageSize ?? 10_000 };
+  for (const version of GATEWAY_VERSIONS) app.register(flinkGatewayRoutes({ ...gateway, version }), { prefix: `/v${version}` });
+  app.register(flinkGatewayRoutes({ ...gateway, version: DEFAULT_VERSION }));
   app.register(tableRoutes(tables), { prefix: '/v1' });
   return app;
 }

@@ -141,6 +141,7 @@ export class MaterializedTableManager {
       warehouse: this.warehouse,
       lifecycle: this.lifecycle,
       timeZone: this.timeZone,
+      execution: ctx.execution ?? {},
       refresh: (s) => this.refreshMaterializedTable(s.identifier, false, null, {}, { ...s.partition }, {}, ctx),
     });
   }

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../events/index.ts';
 import { asSerializableString, type Statement } from '../flink/index.ts';
 import type { OperationHandle } from '../operations/index.ts';
-import type { WarehouseExecutor } from '../warehouse/index.ts';
+import type { ExecuteOptions, WarehouseExecutor } from '../warehouse/index.ts';
 import type { TableLifecycle } from './lifecycle.ts';
 import type { StatementResult } from './types.ts';
 
@@ -9,6 +9,8 @@ export interface StatementDeps {
   warehouse: WarehouseExecutor;
   lifecycle: TableLifecycle;
   timeZone: string;
+  /** Plain SQL's cancel signal and timeout. */
+  execution: ExecuteOptions;
   /** ALTER … REFRESH: a one-time refresh of the statement's partitions. */
   refresh: (stmt: Extract<Statement, { kind: 'refresh' }>) => Promise<OperationHandle>;
 }
@@ -17,8 +19,8 @@ export interface StatementDeps {
 export async function dispatchStatement(stmt: Statement, sql: string, ctx: CommandContext, deps: StatementDeps): Promise<StatementResult> {
   switch (stmt.kind) {
     case 'sql': {
-      const r = await deps.warehouse.execute(stmt.sql);
-      return { kind: 'query', columns: r.columns, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
+      const r = await deps.warehouse.execute(stmt.sql, deps.execution);
+      return { kind: 'query', columns: r.columns, columnTypes: r.columnTypes, resultKind: r.resultKind, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
     }
     case 'create': {
       const id = asSerializableString(stmt.identifier);

@@ -10,6 +10,7 @@ import { DEFAULT_DATABASE, FRESHET_CATALOG, quoteIdent, quoteLiteral, toDuckDbNa
 import { KeyedMutex } from './keyed-mutex.ts';
 import { ConnectionPool } from './pool.ts';
 import { runRefresh } from './refresh.ts';
+import { describeType, resultKind } from './result-types.ts';
 import { runChecked } from './run-checked.ts';
 import { checkAllowedDirs, seal } from './sandbox.ts';
 import { createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
@@ -113,7 +114,12 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
       const guard = new StatementGuard(options, queryCancelled);
       return withConnection(guard, async (connection) => {
         const reader = await runChecked(connection, guard, sql, options.params);
-        const result: ExecuteResult = { columns: reader.columnNames(), rows: reader.convertRows(toWarehouseValue) };
+        const result: ExecuteResult = {
+          columns: reader.columnNames(),
+          columnTypes: reader.columnTypes().map(describeType),
+          resultKind: resultKind(reader.statementType),
+          rows: reader.convertRows(toWarehouseValue),
+        };
         if (CHANGING.has(reader.statementType)) result.rowsChanged = reader.rowsChanged;
         return result;
       });
