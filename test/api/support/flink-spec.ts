@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import formats from 'ajv-formats';
 import { parse } from 'yaml';
 
 /** Flink's published OpenAPI specs of the SQL Gateway REST API, beside the project (../shared/flink). */
@@ -32,7 +32,8 @@ export function loadSpec(version: number): SpecEndpoint[] {
   const doc = parse(readFileSync(join(SPEC_DIR, `rest_v${version}_sql_gateway.yml`), 'utf8')) as { paths: Record<string, Record<string, Operation>>; components: object };
   // OpenAPI 3.0 schema objects are JSON Schema plus keywords Ajv need not know; refs resolve inside the document.
   const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
+  // ajv-formats is CommonJS: under NodeNext its function is the default export's default.
+  (formats as unknown as { default: (a: Ajv) => void }).default(ajv);
   ajv.addSchema({ $id: 'spec', components: doc.components });
   const compile = (ref: string | undefined) => (ref === undefined ? undefined : ajv.compile({ $ref: `spec${ref}` }));
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
