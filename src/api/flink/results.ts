@@ -39,18 +39,33 @@ export function refreshJobResult(operationHandle: string): FlinkResult {
   };
 }
 
+/**
+ * A warehouse value in Flink's JSON row format for its type: a MAP is a JSON object (DuckDB renders it as a list
+ * of {key, value} entries), nested inside arrays and rows too.
+ */
+export function toFlinkValue(value: unknown, type: LogicalTypeJson): unknown {
+  if (value === null || value === undefined) return null;
+  if (type.type === 'MAP' && Array.isArray(value)) {
+    const valueType = type.valueType ?? VARCHAR;
+    return Object.fromEntries(value.map((e: { key: unknown; value: unknown }) => [typeof e.key === 'string' ? e.key : JSON.stringify(e.key), toFlinkValue(e.value, valueType)]));
+  }
+  if (type.type === 'ARRAY' && Array.isArray(value)) return value.map((v) => toFlinkValue(v, type.elementType ?? VARCHAR));
+  if (type.type === 'ROW' && typeof value === 'object') {
+    const row = value as Record<string, unknown>;
+    return Object.fromEntries((type.fields ?? []).map((f) => [f.name, toFlinkValue(row[f.name], f.fieldType)]));
+  }
+  return value;
+}
+
 /** Types come from the statement's result schema, so an empty result keeps them. */
 export function toFlinkResult(r: StatementResult): FlinkResult {
   switch (r.kind) {
-    case 'query':
+    case 'query': {
       if (r.resultKind === 'command') return OK;
-      return {
-        isQueryResult: r.resultKind === 'query',
-        resultKind: 'SUCCESS_WITH_CONTENT',
-        jobID: null,
-        columns: r.columns.map((name, i) => column(name, toLogicalType(r.columnTypes[i] ?? { id: 'VARCHAR' }))),
-        rows: r.rows,
-      };
+      const columns = r.columns.map((name, i) => column(name, toLogicalType(r.columnTypes[i] ?? { id: 'VARCHAR' })));
+      const rows = r.rows.map((row) => row.map((v, i) => toFlinkValue(v, columns[i]?.logicalType ?? VARCHAR)));
+      return { isQueryResult: r.resultKind === 'query', resultKind: 'SUCCESS_WITH_CONTENT', jobID: null, columns, rows };
+    }
     case 'ddl':
       return OK;
     case 'operation':
