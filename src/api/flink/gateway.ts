@@ -1,7 +1,7 @@
 import type { MaterializedTableManager, OperationSummary } from '../../refresh/index.ts';
 import { QueryCancelledError } from '../../refresh/index.ts';
 import { VARCHAR } from './logical-types.ts';
-import { type FlinkResult, toFlinkResult } from './results.ts';
+import { type FlinkResult, OK, toFlinkResult } from './results.ts';
 import { parseSessionStatement } from './session-statements.ts';
 import { OperationNotFoundError, type SessionRegistry, type StatementOperation, type StatementStatus } from './sessions.ts';
 import type { GatewayVersion } from './versions.ts';
@@ -22,8 +22,6 @@ export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
 }
-
-const OK: FlinkResult = { isQueryResult: false, resultKind: 'SUCCESS', jobID: null, columns: [{ name: 'result', logicalType: VARCHAR, comment: null }], rows: [['OK']] };
 
 /**
  * One statement in a session: SET / RESET change the session's configuration (a bare SET lists it, masked), the

@@ -20,7 +20,7 @@ export interface FlinkResult {
 const column = (name: string, logicalType: LogicalTypeJson): ColumnInfo => ({ name, logicalType, comment: null });
 
 /** Flink's TABLE_RESULT_OK: a statement without rows answers one `result` column holding "OK". */
-const OK: FlinkResult = { isQueryResult: false, resultKind: 'SUCCESS', jobID: null, columns: [column('result', VARCHAR)], rows: [['OK']] };
+export const OK: FlinkResult = { isQueryResult: false, resultKind: 'SUCCESS', jobID: null, columns: [column('result', VARCHAR)], rows: [['OK']] };
 
 /** freshet's "job" of a refresh is its operation; as a Flink JobID it is the handle's hex digits. */
 export const jobIdOf = (operationHandle: string): string | null => {
