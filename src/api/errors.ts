@@ -70,7 +70,8 @@ export function classify(error: unknown): Failure | undefined {
   if (error instanceof StatementFailedError || error instanceof TokenOutOfRangeError) return { kind: 'invalid', message: error.message };
   if (error instanceof IllegalOperationTransitionError) return { kind: 'conflict', message: error.message };
   if (error instanceof FlinkValidationError) return { kind: FLINK_VALIDATION_KINDS[error.code], message: error.message };
-  if (error instanceof FlinkSyntaxError || error instanceof FlinkExecutionError) return { kind: 'invalid', message: error.message };
+  if (error instanceof FlinkSyntaxError) return { kind: 'invalid', message: error.message };
+  if (error instanceof FlinkExecutionError) return { kind: 'invalid', message: causeChain(error) };
   if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
   if (error instanceof StatementNotAllowedError) return { kind: 'forbidden', message: error.message };
@@ -80,6 +81,15 @@ export function classify(error: unknown): Failure | undefined {
   return fastifyFailure(error);
 }
 
+
+/** Flink's gateway prints an exception with its causes; each cause's message on a `Caused by:` line. */
+function causeChain(error: Error): string {
+  const lines = [error.message];
+  for (let cause = error.cause, depth = 0; cause !== undefined && cause !== null && depth < 10; cause = cause instanceof Error ? cause.cause : undefined, depth++) {
+    lines.push(`Caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  return lines.join('\n');
+}
 
 const STATUS: Record<FailureKind, number> = {
   invalid: 400,

@@ -113,11 +113,6 @@ describe('CREATE MATERIALIZED TABLE', () => {
 
 describe('syntax errors name the line, column and what was expected', () => {
   it.each([
-    ['CREATE MATERIALIZED TABLE t AS SELECT 1', "Syntax error at line 1, column 29: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'"],
-    [
-      "CREATE MATERIALIZED TABLE t WITH ('a' = 'b') AS SELECT 1",
-      "Syntax error at line 1, column 46: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'",
-    ],
     [
       'CREATE MATERIALIZED TABLE t PARTITION BY (ds)',
       "Syntax error at line 1, column 29: expected FRESHNESS = INTERVAL '<n>' <unit> (or '(', COMMENT, PARTITIONED BY, WITH before it), found 'PARTITION'",
@@ -161,11 +156,23 @@ describe('syntax errors name the line, column and what was expected', () => {
   });
 
   it('counts lines and columns across newlines', () => {
-    const error = errorOf("CREATE MATERIALIZED TABLE t\n  WITH ('a' = 'b')\n  AS SELECT 1") as FlinkSyntaxError;
-    expect(error.message).toBe("Syntax error at line 3, column 3: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'");
+    const error = errorOf("CREATE MATERIALIZED TABLE t\n  WITH ('a' = 'b')\n  PARTITIONED BY (ds) AS SELECT 1") as FlinkSyntaxError;
+    expect(error.message).toBe("Syntax error at line 3, column 3: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'PARTITIONED'");
     expect(error.position).toEqual({ offset: 49, line: 3, column: 3 });
     expect(error.expected).toBe("FRESHNESS = INTERVAL '<n>' <unit>");
-    expect(error.found).toBe("'AS'");
+    expect(error.found).toBe("'PARTITIONED'");
+  });
+
+  it('FRESHNESS may be left out in FULL mode (Flink 2.2: 1 hour); without REFRESH_MODE either, Flink would go CONTINUOUS', () => {
+    expect(parseStatement("CREATE MATERIALIZED TABLE t WITH ('a' = 'b') REFRESH_MODE = FULL AS SELECT 1")).toMatchObject({
+      freshness: { interval: 1, unit: 'HOUR' },
+      defaultFreshness: true,
+      cronExpression: '0 0 0/1 * * ? *',
+    });
+    const error = errorOf("CREATE MATERIALIZED TABLE t WITH ('a' = 'b')\n AS SELECT 1") as FlinkValidationError;
+    expect(error).toBeInstanceOf(FlinkValidationError);
+    expect(error.message).toMatch(/^Without FRESHNESS and REFRESH_MODE, Flink creates a CONTINUOUS table/);
+    expect(error.position).toMatchObject({ line: 2, column: 2 });
   });
 
   it('refuses CREATE OR ALTER / OR REPLACE MATERIALIZED TABLE with a pointer to the fix', () => {
@@ -227,7 +234,7 @@ describe('everything else is plain SQL for DuckDB', () => {
     'SELECT 1;',
     'CREATE TABLE t AS SELECT 1',
     'CREATE VIEW materialized AS SELECT 1',
-    'DROP TABLE materialized',
+    'DROP TABLE "quoted" CASCADE',
     "INSERT INTO t VALUES ('CREATE MATERIALIZED TABLE')",
     '-- only a comment',
     '',
@@ -236,5 +243,12 @@ describe('everything else is plain SQL for DuckDB', () => {
     'CREATE "MATERIALIZED" TABLE x (a INT)',
   ])('%j', (sql) => {
     expect(parseStatement(sql)).toEqual({ kind: 'sql', sql });
+  });
+});
+
+describe('DROP TABLE', () => {
+  it("is read in Flink's form so a materialized table is not dropped as a plain one", () => {
+    expect(parseStatement('DROP TABLE IF EXISTS db.t')).toEqual({ kind: 'drop-table', identifier: id('t', 'db'), ifExists: true, sql: 'DROP TABLE IF EXISTS db.t' });
+    expect(parseStatement('DROP TABLE `t`;')).toMatchObject({ kind: 'drop-table', identifier: id('t'), ifExists: false });
   });
 });

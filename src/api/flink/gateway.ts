@@ -46,7 +46,8 @@ export async function runInSession(ctx: GatewayContext, sessionHandle: string, s
   }
   const { signal, timeoutMs, ...who } = options;
   const execution = { ...(signal ? { signal } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
-  const result = await tables.executeStatement(sql, { ...who, execution, sessionConfig: sessions.configuration(sessionHandle) });
+  const session = { configuration: sessions.configuration(sessionHandle), defaults: { ...sessions.defaults } };
+  const result = await tables.executeStatement(sql, { ...who, execution, session });
   return toFlinkResult(result);
 }
 

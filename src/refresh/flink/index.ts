@@ -28,9 +28,12 @@ export {
   type IntervalFreshness,
 } from './freshness.ts';
 export { parseStatement } from './parser.ts';
+export { workflowInitConfig } from './init-config.ts';
+export { DEFAULT_FULL_FRESHNESS } from './parse-create.ts';
 export type {
   CreateMaterializedTable,
   DropMaterializedTable,
+  DropTable,
   PlainSql,
   RefreshMaterializedTable,
   ResumeMaterializedTable,

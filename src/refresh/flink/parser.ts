@@ -23,6 +23,8 @@ export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESH
       return parseAlter(cursor, defaults);
     case 'drop':
       return parseDrop(cursor, defaults);
+    case 'drop-table':
+      return parseDropTable(cursor, sql, defaults);
     default: {
       const never: never = target;
       return never;
@@ -30,7 +32,7 @@ export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESH
   }
 }
 
-type Target = 'create' | 'alter' | 'drop' | 'sql';
+type Target = 'create' | 'alter' | 'drop' | 'drop-table' | 'sql';
 
 /** Looks only at the first words, so statements in DuckDB's own dialect are never lexed further. */
 function classify(cursor: Cursor): Target {
@@ -42,6 +44,7 @@ function classify(cursor: Cursor): Target {
         cursor.lexer.position(t.start),
       );
     }
+    if (cursor.isWord('DROP') && cursor.isWord('TABLE', 1)) return 'drop-table';
     if (!cursor.isWord('MATERIALIZED', 1)) return 'sql';
     if (cursor.isWord('CREATE')) return 'create';
     if (cursor.isWord('ALTER')) return 'alter';
@@ -80,4 +83,22 @@ function parseDrop(cursor: Cursor, defaults: IdentifierDefaults): Statement {
   const identifier: ObjectIdentifier = readIdentifier(cursor.lexer, defaults);
   cursor.expectEnd();
   return { kind: 'drop', identifier, ifExists };
+}
+
+/**
+ * `DROP TABLE [IF EXISTS] t` is read so that a materialized table is never dropped as a plain one (its workflow
+ * would go on refreshing an orphan). Anything past Flink's form (`CASCADE`, a DuckDB "quoted" name, several tables)
+ * is DuckDB's statement, run as given.
+ */
+function parseDropTable(cursor: Cursor, sql: string, defaults: IdentifierDefaults): Statement {
+  try {
+    cursor.expectWords('DROP TABLE', 'DROP', 'TABLE');
+    const ifExists = cursor.isWord('IF');
+    if (ifExists) cursor.expectWords('IF EXISTS', 'IF', 'EXISTS');
+    const identifier = readIdentifier(cursor.lexer, defaults);
+    cursor.expectEnd();
+    return { kind: 'drop-table', identifier, ifExists, sql };
+  } catch {
+    return { kind: 'sql', sql };
+  }
 }

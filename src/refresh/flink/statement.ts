@@ -8,6 +8,7 @@ export type Statement =
   | ResumeMaterializedTable
   | RefreshMaterializedTable
   | DropMaterializedTable
+  | DropTable
   | PlainSql;
 
 export interface CreateMaterializedTable {
@@ -21,6 +22,8 @@ export interface CreateMaterializedTable {
   /** `WITH (...)` options; a repeated key keeps its last value. */
   readonly options: Readonly<Record<string, string>>;
   readonly freshness: IntervalFreshness;
+  /** FRESHNESS was left out: Flink's `materialized-table.default-freshness.full` (1 h) was used. */
+  readonly defaultFreshness?: boolean;
   /** freshet refreshes in batch only. */
   readonly refreshMode: 'FULL';
   /** `convertFreshnessToCron(freshness)`, validated at CREATE as Flink does in FULL mode. */
@@ -52,6 +55,14 @@ export interface DropMaterializedTable {
   readonly kind: 'drop';
   readonly identifier: ObjectIdentifier;
   readonly ifExists: boolean;
+}
+
+/** `DROP TABLE [IF EXISTS] t` in Flink's identifier syntax: refused when `t` is a materialized table, else plain SQL. */
+export interface DropTable {
+  readonly kind: 'drop-table';
+  readonly identifier: ObjectIdentifier;
+  readonly ifExists: boolean;
+  readonly sql: string;
 }
 
 export interface PlainSql {

@@ -12,6 +12,14 @@ export const msg = {
   resumeFailed: (id: string) => `Failed to resume the refresh workflow for materialized table ${id}.`,
   dropInitializing: (id: string) => `Current refresh status of materialized table ${id} is initializing, skip the drop operation.`,
   deleteWorkflowFailed: (id: string) => `Failed to delete the refresh workflow for materialized table ${id}.`,
+  // CatalogManager.dropTableInternal: DROP TABLE only drops a CatalogTable, so to it a materialized table does not exist.
+  dropTableIsMaterialized: (summary: string) =>
+    `Table with identifier '${summary}' does not exist. It is a materialized table: drop it with DROP MATERIALIZED TABLE, which also deletes its refresh workflow.`,
+  // EmbeddedWorkflowScheduler's own wrapping, the middle of Flink's cause chain.
+  workflowSuspendFailed: (handler: string) => `Failed to suspend refresh workflow ${handler}.`,
+  workflowResumeFailed: (handler: string) => `Failed to resume refresh workflow ${handler}.`,
+  workflowDeleteFailed: (handler: string) => `Failed to delete refresh workflow ${handler}.`,
+  workflowCreateFailed: (id: string) => `Failed to create periodic refresh workflow for materialized table ${id}.`,
   nonStringPartitionValue: (key: string) =>
     `The value of partition key '${key}' in the partition spec must be a string; write it as a string, e.g. '${key}' = '...'.`,
 };

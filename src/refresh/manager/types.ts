@@ -54,6 +54,12 @@ export interface ManagerOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+/** A Flink session's configuration and the gateway defaults beneath it. */
+export interface SessionConfiguration {
+  configuration: Record<string, string>;
+  defaults: Record<string, string>;
+}
+
 /** Who asks and why; recorded on every event the call appends. */
 export interface StatementContext {
   actor?: string;
@@ -61,8 +67,8 @@ export interface StatementContext {
   correlationId?: string;
   /** A plain SQL statement's cancel signal and timeout (a Flink session's operation cancel, executionTimeout). */
   execution?: { signal?: AbortSignal; timeoutMs?: number };
-  /** The Flink session's configuration: a CREATE MATERIALIZED TABLE's workflow takes its initConfig from it. */
-  sessionConfig?: Record<string, string>;
+  /** The Flink session the statement runs in: a CREATE MATERIALIZED TABLE's workflow takes its initConfig from it. */
+  session?: SessionConfiguration;
 }
 
 export type StatementResult =
