@@ -107,4 +107,51 @@ describe("Flink's materialized-table DDL", () => {
     expect(neither.statusCode).toBe(400);
     expect(neither.json().errors[0]).toContain('Add REFRESH_MODE = FULL (default freshness 1 h');
   });
+
+  it('SHOW MATERIALIZED TABLES, SHOW CREATE MATERIALIZED TABLE and DESCRIBE answer in Flink\'s shapes', async () => {
+    await sql(SOURCE);
+    await sql(MT);
+    await sql("CREATE MATERIALIZED TABLE daily_sum COMMENT 'per day' PARTITIONED BY (ds) WITH ('partition.fields.ds.date-formatter' = 'yyyy-MM-dd') FRESHNESS = INTERVAL '1' DAY AS SELECT ds, sum(v) AS total, [v] AS vs FROM src GROUP BY ds, v");
+    await sql("CREATE MATERIALIZED TABLE other.elsewhere FRESHNESS = INTERVAL '1' HOUR AS SELECT 1 AS x");
+    const names = async (statement: string) => (await sql(statement)).json().rows;
+    expect(await names('SHOW MATERIALIZED TABLES')).toStrictEqual([['daily_sum'], ['mt']]);
+    expect(await names("SHOW MATERIALIZED TABLES LIKE 'da%'")).toStrictEqual([['daily_sum']]);
+    expect(await names("SHOW MATERIALIZED TABLES NOT LIKE 'da%'")).toStrictEqual([['mt']]);
+    expect(await names('SHOW MATERIALIZED TABLES FROM freshet.other')).toStrictEqual([['elsewhere']]);
+
+    const shown = (await sql('SHOW CREATE MATERIALIZED TABLE daily_sum')).json();
+    expect(shown.columns).toStrictEqual(['result']);
+    expect(shown.rows[0][0]).toBe(
+      [
+        'CREATE MATERIALIZED TABLE `freshet`.`default`.`daily_sum` (',
+        '  `ds` STRING,',
+        '  `total` DECIMAL(38, 0),',
+        '  `vs` ARRAY<INT>',
+        ')',
+        "COMMENT 'per day'",
+        'PARTITIONED BY (`ds`)',
+        'WITH (',
+        "  'partition.fields.ds.date-formatter' = 'yyyy-MM-dd'",
+        ')',
+        "FRESHNESS = INTERVAL '1' DAY",
+        'REFRESH_MODE = FULL',
+        'AS SELECT ds, sum(v) AS total, [v] AS vs FROM src GROUP BY ds, v',
+        '',
+      ].join('\n'),
+    );
+    const missing = await sql('SHOW CREATE MATERIALIZED TABLE nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().errors).toStrictEqual(['Materialized table with identifier `freshet`.`default`.`nope` does not exist.']);
+
+    const described = (await sql('DESCRIBE mt')).json();
+    expect(described.columns).toStrictEqual(['name', 'type', 'null', 'key', 'extras', 'watermark']);
+    expect(described.rows).toStrictEqual([['ds', 'STRING', true, null, null, null], ['v', 'INT', true, null, null, null]]);
+    expect((await sql('DESCRIBE src')).json().columns[0]).toBe('column_name'); // a plain table is DuckDB's
+
+    // Through a Flink session: content, not a query result.
+    const sh = (await post('/v3/sessions')).json().sessionHandle as string;
+    const op = (await post(`/v3/sessions/${sh}/statements`, { statement: 'SHOW MATERIALIZED TABLES' })).json().operationHandle as string;
+    while ((await get(`/v3/sessions/${sh}/operations/${op}/status`)).json().status === 'RUNNING') await new Promise<void>((r) => setImmediate(r));
+    expect((await get(`/v3/sessions/${sh}/operations/${op}/result/0?rowFormat=JSON`)).json()).toMatchObject({ isQueryResult: false, resultKind: 'SUCCESS_WITH_CONTENT', results: { columns: [{ name: 'materialized table name' }] } });
+  });
 });

@@ -4,6 +4,7 @@ import { FRESHET_DEFAULTS, readIdentifier, type IdentifierDefaults, type ObjectI
 import { Lexer } from './lexer.ts';
 import { readOptions, readPartitionSpec } from './literals.ts';
 import { parseCreate } from './parse-create.ts';
+import { parseDescribe, parseShowCreate, parseShowTables } from './parse-show.ts';
 import type { Statement } from './statement.ts';
 
 /**
@@ -25,6 +26,12 @@ export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESH
       return parseDrop(cursor, defaults);
     case 'drop-table':
       return parseDropTable(cursor, sql, defaults);
+    case 'show-tables':
+      return parseShowTables(cursor, defaults);
+    case 'show-create':
+      return parseShowCreate(cursor, defaults);
+    case 'describe':
+      return parseDescribe(cursor, sql, defaults);
     default: {
       const never: never = target;
       return never;
@@ -32,7 +39,7 @@ export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESH
   }
 }
 
-type Target = 'create' | 'alter' | 'drop' | 'drop-table' | 'sql';
+type Target = 'create' | 'alter' | 'drop' | 'drop-table' | 'show-tables' | 'show-create' | 'describe' | 'sql';
 
 /** Looks only at the first words, so statements in DuckDB's own dialect are never lexed further. */
 function classify(cursor: Cursor): Target {
@@ -45,6 +52,9 @@ function classify(cursor: Cursor): Target {
       );
     }
     if (cursor.isWord('DROP') && cursor.isWord('TABLE', 1)) return 'drop-table';
+    if (cursor.isWord('SHOW') && cursor.isWord('MATERIALIZED', 1)) return 'show-tables';
+    if (cursor.isWord('SHOW') && cursor.isWord('CREATE', 1) && cursor.isWord('MATERIALIZED', 2)) return 'show-create';
+    if (cursor.isWord('DESCRIBE') || cursor.isWord('DESC')) return 'describe';
     if (!cursor.isWord('MATERIALIZED', 1)) return 'sql';
     if (cursor.isWord('CREATE')) return 'create';
     if (cursor.isWord('ALTER')) return 'alter';

@@ -9,6 +9,9 @@ export type Statement =
   | RefreshMaterializedTable
   | DropMaterializedTable
   | DropTable
+  | ShowMaterializedTables
+  | ShowCreateMaterializedTable
+  | DescribeMaterializedTable
   | PlainSql;
 
 export interface CreateMaterializedTable {
@@ -62,6 +65,25 @@ export interface DropTable {
   readonly kind: 'drop-table';
   readonly identifier: ObjectIdentifier;
   readonly ifExists: boolean;
+  readonly sql: string;
+}
+
+export interface ShowMaterializedTables {
+  readonly kind: 'show-tables';
+  readonly catalog: string;
+  readonly database: string;
+  readonly like?: { readonly not: boolean; readonly pattern: string };
+}
+
+export interface ShowCreateMaterializedTable {
+  readonly kind: 'show-create';
+  readonly identifier: ObjectIdentifier;
+}
+
+/** Flink's description when the table is a materialized one; `sql` runs on DuckDB otherwise. */
+export interface DescribeMaterializedTable {
+  readonly kind: 'describe';
+  readonly identifier: ObjectIdentifier;
   readonly sql: string;
 }
 

@@ -156,6 +156,17 @@ export class TableLifecycle {
     return this.deps.registry.list().find((t) => t.definition.identifier.toLowerCase() === id);
   }
 
+  materializedTables(): TableState[] {
+    return this.deps.registry.list();
+  }
+
+  /** As `materializedTable`, or Flink's not-found message. */
+  requireMaterialized(identifier: ObjectIdentifier): TableState {
+    const table = this.materializedTable(identifier);
+    if (!table) throw new FlinkValidationError(msg.doesNotExist(asSerializableString(identifier)), undefined, 'TABLE_NOT_FOUND');
+    return table;
+  }
+
   private async require(id: string): Promise<TableState> {
     const table = this.deps.registry.get(id);
     if (table) return table;

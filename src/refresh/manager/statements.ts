@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../events/index.ts';
 import { asSerializableString, asSummaryString, FlinkValidationError, type Statement, workflowInitConfig } from '../flink/index.ts';
 import { msg } from './messages.ts';
+import { describe, showCreate, showTables } from './show.ts';
 import type { OperationHandle } from '../operations/index.ts';
 import type { ExecuteOptions, WarehouseExecutor } from '../warehouse/index.ts';
 import type { TableLifecycle } from './lifecycle.ts';
@@ -59,6 +60,14 @@ export async function dispatchStatement(stmt: Statement, sql: string, ctx: Comma
       const id = asSerializableString(stmt.identifier);
       if (!stmt.ifExists) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(stmt.identifier)));
       return { kind: 'ddl', table: id, message: `${id} is a materialized table; DROP TABLE IF EXISTS leaves it (use DROP MATERIALIZED TABLE).` };
+    }
+    case 'show-tables':
+      return showTables(stmt, deps.lifecycle.materializedTables());
+    case 'show-create':
+      return showCreate(deps.lifecycle.requireMaterialized(stmt.identifier).definition);
+    case 'describe': {
+      const table = deps.lifecycle.materializedTable(stmt.identifier);
+      return table ? describe(table.definition) : dispatchStatement({ kind: 'sql', sql: stmt.sql }, sql, ctx, deps);
     }
     default: {
       const never: never = stmt;
