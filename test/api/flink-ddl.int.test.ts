@@ -154,4 +154,43 @@ describe("Flink's materialized-table DDL", () => {
     while ((await get(`/v3/sessions/${sh}/operations/${op}/status`)).json().status === 'RUNNING') await new Promise<void>((r) => setImmediate(r));
     expect((await get(`/v3/sessions/${sh}/operations/${op}/result/0?rowFormat=JSON`)).json()).toMatchObject({ isQueryResult: false, resultKind: 'SUCCESS_WITH_CONTENT', results: { columns: [{ name: 'materialized table name' }] } });
   });
+
+  it('ALTER MATERIALIZED TABLE … SET FRESHNESS moves the workflow\'s cron and the definition; SET (…) / RESET (…) are refused', async () => {
+    await sql(SOURCE);
+    await sql(MT);
+    const altered = await sql("ALTER MATERIALIZED TABLE mt SET FRESHNESS = INTERVAL '15' MINUTE");
+    expect(altered.statusCode).toBe(200);
+    expect((await workflowOf(ID))?.cronExpression).toBe('0 0/15 * * * ? *');
+    expect((await get(`/v1/materialized-tables/${encodeURIComponent(ID)}`)).json().definition).toMatchObject({ freshness: { interval: 15, unit: 'MINUTE' }, cronExpression: '0 0/15 * * * ? *' });
+    expect((await sql('SHOW CREATE MATERIALIZED TABLE mt')).json().rows[0][0]).toContain("FRESHNESS = INTERVAL '15' MINUTE");
+    const bad = await sql("ALTER MATERIALIZED TABLE mt SET FRESHNESS = INTERVAL '7' MINUTE");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toBe('In full refresh mode, only freshness that are factors of 60 are currently supported when the time unit is MINUTE.');
+    for (const statement of ["ALTER MATERIALIZED TABLE mt SET ('k' = 'v')", "ALTER MATERIALIZED TABLE mt RESET ('k')"]) {
+      const refused = await sql(statement);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().errors[0]).toContain('is not supported (Flink does not run it either)');
+    }
+  });
+
+  it('ALTER MATERIALIZED TABLE … AS <query> keeps the columns, may append some (the storage gains them), and refuses anything else with Flink\'s messages', async () => {
+    await sql(SOURCE);
+    await sql(MT);
+    expect((await sql("ALTER MATERIALIZED TABLE mt AS SELECT ds, v FROM src WHERE ds = '2026-03-02'")).statusCode).toBe(200);
+    expect((await sql("ALTER MATERIALIZED TABLE mt AS SELECT ds, v, v * 10 AS tenfold FROM src")).statusCode).toBe(200);
+    expect((await sql('SELECT * FROM mt')).json().columns).toStrictEqual(['ds', 'v', 'tenfold']);
+    const refresh = await post(`/v1/materialized-tables/${encodeURIComponent(ID)}/refresh`);
+    await h.tables?.waitForOperation(refresh.json().operationHandle);
+    expect((await sql('SELECT ds, v, tenfold FROM mt ORDER BY ds')).json().rows).toStrictEqual([['2026-03-01', 1, 10], ['2026-03-02', 5, 50]]);
+
+    const dropped = await sql('ALTER MATERIALIZED TABLE mt AS SELECT ds FROM src');
+    expect(dropped.statusCode).toBe(400);
+    expect(dropped.json().errors[0]).toBe(
+      'Failed to modify query because drop column is unsupported. When modifying a query, you can only append new columns at the end of original schema. The original schema has 3 columns, but the newly derived schema from the query has 1 columns.',
+    );
+    const reordered = await sql('ALTER MATERIALIZED TABLE mt AS SELECT v, ds, v * 10 AS tenfold FROM src');
+    expect(reordered.statusCode).toBe(400);
+    expect(reordered.json().errors[0]).toMatch(/\nColumn mismatch at position 0: Original column is \[`ds` STRING\], but new column is \[`v` INT\]\.$/);
+    expect((await get(`/v1/materialized-tables/${encodeURIComponent(ID)}`)).json().definition.query).toBe('SELECT ds, v, v * 10 AS tenfold FROM src');
+  });
 });

@@ -139,8 +139,8 @@ describe('syntax errors name the line, column and what was expected', () => {
     ["CREATE MATERIALIZED TABLE t COMMENT 'unterminated", "column 37: expected a closing quote (') for this string, found end of input"],
     ['CREATE MATERIALIZED TABLE /* never closed', 'column 27: expected the end of this /* comment (*/), found end of input'],
     ['CREATE MATERIALIZED VIEW v AS SELECT 1', "column 21: expected CREATE MATERIALIZED TABLE, found 'VIEW'"],
-    ['ALTER MATERIALIZED TABLE t PAUSE', "column 28: expected SUSPEND, RESUME or REFRESH, found 'PAUSE'"],
-    ["ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '1' HOUR", "column 28: expected SUSPEND, RESUME or REFRESH, found 'SET'"],
+    ['ALTER MATERIALIZED TABLE t PAUSE', "column 28: expected SUSPEND, RESUME, REFRESH, SET FRESHNESS = INTERVAL '<n>' <unit> or AS <query>, found 'PAUSE'"],
+    ["ALTER MATERIALIZED TABLE t SET FRESHNESS INTERVAL '1' HOUR", "column 42: expected '=' (FRESHNESS = INTERVAL '<n>' <unit>), found 'INTERVAL'"],
     ['ALTER MATERIALIZED TABLE t SUSPEND NOW', "column 36: expected ';' or the end of the statement, found 'NOW'"],
     ['ALTER MATERIALIZED TABLE t REFRESH PARTITION ()', "column 47: expected an identifier, found ')'"],
     ['ALTER MATERIALIZED TABLE t REFRESH PARTITION (ds)', "column 49: expected '=', found ')'"],
@@ -250,5 +250,14 @@ describe('DROP TABLE', () => {
   it("is read in Flink's form so a materialized table is not dropped as a plain one", () => {
     expect(parseStatement('DROP TABLE IF EXISTS db.t')).toEqual({ kind: 'drop-table', identifier: id('t', 'db'), ifExists: true, sql: 'DROP TABLE IF EXISTS db.t' });
     expect(parseStatement('DROP TABLE `t`;')).toMatchObject({ kind: 'drop-table', identifier: id('t'), ifExists: false });
+  });
+});
+
+describe('ALTER MATERIALIZED TABLE … SET FRESHNESS / AS', () => {
+  it('reads the new freshness (validated as at CREATE) and the new query', () => {
+    expect(parseStatement("ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '2' HOUR")).toEqual({ kind: 'alter-freshness', identifier: id('t'), freshness: { interval: 2, unit: 'HOUR' }, cronExpression: '0 0 0/2 * * ? *' });
+    expect(() => parseStatement("ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '2' DAY")).toThrow('In full refresh mode, freshness must be 1 when the time unit is DAY.');
+    expect(parseStatement('ALTER MATERIALIZED TABLE t AS SELECT 1 AS x;')).toEqual({ kind: 'alter-query', identifier: id('t'), query: 'SELECT 1 AS x' });
+    expect(() => parseStatement("ALTER MATERIALIZED TABLE t SET REFRESH_MODE = FULL")).toThrow(/SET REFRESH_MODE is not supported/);
   });
 });

@@ -35,6 +35,8 @@ export { DEFAULT_FULL_FRESHNESS } from './parse-create.ts';
 export type {
   CreateMaterializedTable,
   DropMaterializedTable,
+  AlterFreshness,
+  AlterQuery,
   DescribeMaterializedTable,
   DropTable,
   ShowCreateMaterializedTable,

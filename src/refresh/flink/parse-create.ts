@@ -13,7 +13,7 @@ const INTERVAL_UNITS = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINU
 const OPTIONAL_CLAUSES = ["'('", 'COMMENT', 'PARTITIONED BY', 'WITH'];
 const QUERY_STARTS = ['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'PIVOT', 'UNPIVOT'];
 
-interface IntervalLiteral {
+export interface IntervalLiteral {
   readonly at: Token;
   readonly sign: 1 | -1;
   readonly text: string;
@@ -103,7 +103,7 @@ export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): Creat
 }
 
 /** `FRESHNESS = INTERVAL [+|-]'n' unit [(p[, s])] [TO unit [(s)]]`, Calcite's interval literal. */
-function readFreshness(cursor: Cursor): IntervalLiteral {
+export function readFreshness(cursor: Cursor): IntervalLiteral {
   cursor.expectWords(FRESHNESS, 'FRESHNESS');
   cursor.expectSymbol('=', `'=' (${FRESHNESS})`);
   const at = cursor.peek();
@@ -125,7 +125,7 @@ function readUnit(cursor: Cursor): string {
 }
 
 /** The query verbatim, from the token after AS to its last token (a trailing `;` and comments dropped). */
-function readQuery(cursor: Cursor): string {
+export function readQuery(cursor: Cursor): string {
   const first = cursor.peek();
   const startsQuery = (first.kind === 'word' && QUERY_STARTS.includes(first.value)) || cursor.isSymbol('(');
   if (!startsQuery) throw cursor.error(first, 'a query after AS (SELECT, WITH, VALUES, FROM or TABLE)');
@@ -149,7 +149,7 @@ function skipBalanced(cursor: Cursor): string {
   return cursor.lexer.text.slice(open.start, last.end);
 }
 
-function withPosition<T>(at: FlinkValidationError['position'], rule: () => T): T {
+export function withPosition<T>(at: FlinkValidationError['position'], rule: () => T): T {
   try {
     return rule();
   } catch (error) {

@@ -3,7 +3,8 @@ import { FlinkValidationError } from './errors.ts';
 import { FRESHET_DEFAULTS, readIdentifier, type IdentifierDefaults, type ObjectIdentifier } from './identifier.ts';
 import { Lexer } from './lexer.ts';
 import { readOptions, readPartitionSpec } from './literals.ts';
-import { parseCreate } from './parse-create.ts';
+import { parseCreate, readFreshness, readQuery, withPosition } from './parse-create.ts';
+import { convertFreshnessToCron, freshnessFromIntervalLiteral } from './freshness.ts';
 import { parseDescribe, parseShowCreate, parseShowTables } from './parse-show.ts';
 import type { Statement } from './statement.ts';
 
@@ -79,8 +80,22 @@ function parseAlter(cursor: Cursor, defaults: IdentifierDefaults): Statement {
     statement = { kind: 'resume', identifier, options };
   } else if (cursor.acceptWord('REFRESH')) {
     statement = { kind: 'refresh', identifier, partition: readPartitionSpec(cursor) };
+  } else if (cursor.isWord('SET') && cursor.isWord('FRESHNESS', 1)) {
+    cursor.expectWords('SET', 'SET');
+    const interval = readFreshness(cursor);
+    const at = cursor.lexer.position(interval.at.start);
+    const freshness = withPosition(at, () => freshnessFromIntervalLiteral(interval));
+    statement = { kind: 'alter-freshness', identifier, freshness, cronExpression: withPosition(at, () => convertFreshnessToCron(freshness)) };
+  } else if (cursor.isWord('SET') || cursor.isWord('RESET')) {
+    // Flink's grammar has SET (…), RESET (…) and SET REFRESH_MODE, but its planner converts none of them.
+    throw new FlinkValidationError(
+      `ALTER MATERIALIZED TABLE … ${action.value} ${cursor.peek(1).raw} is not supported (Flink does not run it either). Supported: SUSPEND, RESUME [WITH (…)], REFRESH [PARTITION (…)], SET FRESHNESS = INTERVAL '<n>' <unit>, AS <query>.`,
+      cursor.lexer.position(action.start),
+    );
+  } else if (cursor.acceptWord('AS')) {
+    return { kind: 'alter-query', identifier, query: readQuery(cursor) };
   } else {
-    throw cursor.error(action, 'SUSPEND, RESUME or REFRESH');
+    throw cursor.error(action, "SUSPEND, RESUME, REFRESH, SET FRESHNESS = INTERVAL '<n>' <unit> or AS <query>");
   }
   cursor.expectEnd();
   return statement;

@@ -9,6 +9,8 @@ export type Statement =
   | RefreshMaterializedTable
   | DropMaterializedTable
   | DropTable
+  | AlterFreshness
+  | AlterQuery
   | ShowMaterializedTables
   | ShowCreateMaterializedTable
   | DescribeMaterializedTable
@@ -66,6 +68,21 @@ export interface DropTable {
   readonly identifier: ObjectIdentifier;
   readonly ifExists: boolean;
   readonly sql: string;
+}
+
+/** `ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL 'n' unit` (Flink 2.x): a new freshness and its cron. */
+export interface AlterFreshness {
+  readonly kind: 'alter-freshness';
+  readonly identifier: ObjectIdentifier;
+  readonly freshness: IntervalFreshness;
+  readonly cronExpression: string;
+}
+
+/** `ALTER MATERIALIZED TABLE t AS <query>` (Flink 2.1+): a new definition query; FULL mode changes only the catalog. */
+export interface AlterQuery {
+  readonly kind: 'alter-query';
+  readonly identifier: ObjectIdentifier;
+  readonly query: string;
 }
 
 export interface ShowMaterializedTables {

@@ -1,4 +1,6 @@
 import {
+  type AlterFreshness,
+  type AlterQuery,
   asSerializableString,
   asSummaryString,
   type CreateMaterializedTable,
@@ -24,6 +26,7 @@ import type { CommandContext } from '../../events/index.ts';
 import type { TableState } from './table-events.ts';
 import { OVERLAP_OPTION, type MaterializedTableDefinition, type RefreshScheduler } from './types.ts';
 import { checkPolicy } from './overlap.ts';
+import { alterFreshness, alterQuery } from './alter.ts';
 
 export interface LifecycleDeps {
   registry: TableRegistry;
@@ -147,6 +150,17 @@ export class TableLifecycle {
       await this.deps.warehouse.dropTable(tableId(identifier), { ifExists: true });
       await this.deps.registry.append(id, [{ type: 'MaterializedTableDropped', data: { identifier: id, by: ctx.actor } }], ctx);
       return { dropped: true };
+    });
+  }
+
+  /** ALTER MATERIALIZED TABLE … SET FRESHNESS / AS <query>, under the table's lock. */
+  async alter(stmt: AlterFreshness | AlterQuery, ctx: CommandContext): Promise<void> {
+    const id = asSerializableString(stmt.identifier);
+    await this.deps.registry.exclusive(id, async () => {
+      const table = await this.require(id);
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'alter'), undefined, 'TABLE_INITIALIZING');
+      const a = { deps: this.deps, table, handler: () => this.handlerOf(table), ctx };
+      await (stmt.kind === 'alter-freshness' ? alterFreshness(stmt, a) : alterQuery(stmt, a));
     });
   }
 

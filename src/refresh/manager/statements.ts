@@ -61,6 +61,13 @@ export async function dispatchStatement(stmt: Statement, sql: string, ctx: Comma
       if (!stmt.ifExists) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(stmt.identifier)));
       return { kind: 'ddl', table: id, message: `${id} is a materialized table; DROP TABLE IF EXISTS leaves it (use DROP MATERIALIZED TABLE).` };
     }
+    case 'alter-freshness':
+    case 'alter-query': {
+      const id = asSerializableString(stmt.identifier);
+      await deps.lifecycle.alter(stmt, ctx);
+      const what = stmt.kind === 'alter-freshness' ? `freshness set to ${stmt.freshness.interval} ${stmt.freshness.unit} (cron ${stmt.cronExpression})` : 'query replaced';
+      return { kind: 'ddl', table: id, message: `Materialized table ${id}: ${what}.` };
+    }
     case 'show-tables':
       return showTables(stmt, deps.lifecycle.materializedTables());
     case 'show-create':

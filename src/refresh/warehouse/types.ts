@@ -95,6 +95,8 @@ export interface WarehouseExecutor {
   execute(sql: string, options?: ExecuteOptions): Promise<ExecuteResult>;
   describeQuery(query: string): Promise<ColumnSpec[]>;
   createTable(id: TableId, columns: ColumnSpec[], options?: CreateTableOptions): Promise<void>;
+  /** Appends columns (ALTER MATERIALIZED TABLE … AS a query with more columns); existing rows get NULL. */
+  addColumns(id: TableId, columns: ColumnSpec[]): Promise<void>;
   dropTable(id: TableId, options?: { ifExists?: boolean }): Promise<void>;
   tableExists(id: TableId): Promise<boolean>;
   refresh(request: RefreshRequest): Promise<RefreshResult>;

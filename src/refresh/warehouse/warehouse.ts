@@ -13,7 +13,7 @@ import { runRefresh } from './refresh.ts';
 import { describeType, resultKind } from './result-types.ts';
 import { runChecked } from './run-checked.ts';
 import { checkAllowedDirs, seal } from './sandbox.ts';
-import { createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
+import { addColumnSql, createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
 import { buildRefreshStatements, normalizeQuery } from './sql/refresh.ts';
 import { checkColumns } from './table-spec.ts';
 import { toWarehouseValue } from './values.ts';
@@ -152,6 +152,23 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
         for (const column of columns) canonical.push({ name: column.name, type: await canonicalColumnType(connection, column.name, column.type) });
         await connection.run(createSchemaSql(FRESHET_CATALOG, name.schema));
         await connection.run(createTableSql(name, canonical, options.ifNotExists ?? false));
+      });
+    },
+
+    async addColumns(id: TableId, columns: ColumnSpec[]) {
+      const name = toDuckDbName(id);
+      await withConnection(plain(), async (connection) => {
+        const canonical: ColumnSpec[] = [];
+        for (const column of columns) canonical.push({ name: column.name, type: await canonicalColumnType(connection, column.name, column.type) });
+        // All or none: a failure half-way leaves the table as it was.
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          for (const column of canonical) await connection.run(addColumnSql(name, column));
+          await connection.run('COMMIT');
+        } catch (error) {
+          await connection.run('ROLLBACK');
+          throw toWarehouseError(error);
+        }
       });
     },
 
