@@ -13,6 +13,7 @@ import {
   WarehouseError,
 } from '../refresh/index.ts';
 import { CronExpressionError } from '../cron/index.ts';
+import { GatewayNotAllowedError } from '../flink-gateway-client/index.ts';
 import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './flink/index.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
@@ -74,7 +75,7 @@ export function classify(error: unknown): Failure | undefined {
   if (error instanceof FlinkExecutionError) return { kind: 'invalid', message: causeChain(error) };
   if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
-  if (error instanceof StatementNotAllowedError) return { kind: 'forbidden', message: error.message };
+  if (error instanceof StatementNotAllowedError || error instanceof GatewayNotAllowedError) return { kind: 'forbidden', message: error.message };
   if (error instanceof QueryCancelledError) return { kind: 'conflict', message: error.message };
   // Anything else DuckDB raised is about the statement the user sent (syntax, binder, constraint): DuckDB's text.
   if (error instanceof WarehouseError) return { kind: 'invalid', message: error.message };

@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Clock } from '../clock/index.ts';
 import type { EventStore } from '../events/index.ts';
 import type { MaterializedTableManager } from '../refresh/index.ts';
+import { GatewayAllowList } from '../flink-gateway-client/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
@@ -48,6 +49,8 @@ export interface BuildServerOptions extends ServedParts {
    * loopback names. Health checks are answered whatever the name.
    */
   allowedHosts?: readonly string[];
+  /** Where a workflow's restEndpointUrl may point (default: freshet itself only). */
+  gateways?: GatewayAllowList;
   /** Flink SQL Gateway sessions: the gateway's default configuration, idle timeout, bounds. */
   sessions?: SessionOptions;
   /** Rows per page of a Flink statement's result (default 10,000). */
@@ -128,7 +131,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerDocs(app, options.token !== undefined);
   app.register(healthRoutes(store, () => scheduler.readPosition, () => scheduler.engine.startProgress, () => closing));
   app.register(metricsRoutes(metrics));
-  app.register(flinkWorkflowRoutes(scheduler), { prefix: '/v3' });
+  app.register(flinkWorkflowRoutes(scheduler, options.gateways ?? new GatewayAllowList()), { prefix: '/v3' });
   app.register(workflowRoutes(scheduler, clock), { prefix: '/v1' });
   app.register(cronRoutes(clock, options.timeZone), { prefix: '/v1' });
   app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
