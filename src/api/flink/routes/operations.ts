@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { IllegalOperationTransitionError } from '../../../refresh/index.ts';
+import { IllegalOperationTransitionError, isTerminalStatus } from '../../../refresh/index.ts';
 import { commandContext } from '../../auth.ts';
 import { emptyBody } from '../../params.ts';
 import { errorResponses } from '../../schemas/common.ts';
@@ -43,7 +43,9 @@ export function operationRoutes(ctx: GatewayContext): FastifyPluginAsyncTypebox 
         const { sessionHandle, operationHandle } = request.params;
         const found = await findOperation(ctx, sessionHandle, operationHandle);
         if (found.statement) sessions.forget(sessionHandle, operationHandle);
-        else await tables.closeOperation(operationHandle, commandContext(request));
+        // Flink's refresh operation ends once its job is submitted, and the job outlives it (its scheduler closes the
+        // operation right after reading the job id). freshet's job is the refresh itself: closing leaves it running.
+        else if (isTerminalStatus(found.refresh.status)) await tables.closeOperation(operationHandle, commandContext(request));
         return { status: 'CLOSED' };
       },
     );
