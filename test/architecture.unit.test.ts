@@ -19,6 +19,7 @@ const FLOORS = [
   'refresh/operations',
   'refresh/manager',
   'refresh',
+  'flink-gateway-client',
   'runtime',
   'api',
   'cli',
