@@ -11,7 +11,7 @@ import { authPlugin } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
 import { hostCheckPlugin, LOOPBACK_NAMES } from './host-check.ts';
-import { DEFAULT_VERSION, flinkGatewayRoutes, GATEWAY_VERSIONS, SessionRegistry, type SessionOptions } from './flink/index.ts';
+import { DEFAULT_VERSION, flinkGatewayRoutes, GATEWAY_VERSIONS, registerGatewayProxy, SessionRegistry, type SessionOptions } from './flink/index.ts';
 import { finiteNumbers } from './params.ts';
 import { FreshetMetrics } from './metrics/freshet-metrics.ts';
 import { cronRoutes } from './routes/cron.ts';
@@ -137,10 +137,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
   // Flink's SQL Gateway API at /v1…/v4 and, at the default version, unversioned. Its /v1 paths (/v1/sessions,
   // /v1/info, /v1/api_versions) and freshet's own /v1 routes have no path in common.
-  const sessions = new SessionRegistry(clock, options.sessions);
-  const gateway = { tables, sessions, pageSize: options.resultPageSize ?? 10_000 };
-  for (const version of GATEWAY_VERSIONS) app.register(flinkGatewayRoutes({ ...gateway, version }), { prefix: `/v${version}` });
-  app.register(flinkGatewayRoutes({ ...gateway, version: DEFAULT_VERSION }));
+  // With an upstream Flink gateway (--flink-gateway) freshet stands in front of it and forwards those paths.
+  const upstream = options.gateways?.upstream;
+  if (upstream) {
+    app.register(async (scope) => registerGatewayProxy(scope, upstream));
+  } else {
+    const sessions = new SessionRegistry(clock, options.sessions);
+    const gateway = { tables, sessions, pageSize: options.resultPageSize ?? 10_000 };
+    for (const version of GATEWAY_VERSIONS) app.register(flinkGatewayRoutes({ ...gateway, version }), { prefix: `/v${version}` });
+    app.register(flinkGatewayRoutes({ ...gateway, version: DEFAULT_VERSION }));
+  }
   app.register(tableRoutes(tables), { prefix: '/v1' });
   return app;
 }

@@ -11,16 +11,19 @@ export interface RemoteTriggerOptions extends RetryOptions {
 }
 
 /**
- * Routes each fire by its workflow's restEndpointUrl: freshet itself (or none) refreshes the embedded warehouse
- * through `local`; an allowed gateway gets Flink's embedded-scheduler job over REST, and the fire is recorded with
+ * Routes each fire by its workflow's restEndpointUrl: none, or freshet itself without an upstream gateway, refreshes
+ * the embedded warehouse through `local`; an allowed gateway gets Flink's embedded-scheduler job over REST, and the fire is recorded with
  * the gateway's operation handle. A gateway that does not answer makes the fire fail (recorded with the reason),
  * after the job's own retries; it never passes silently.
  */
 export function routingRefreshTrigger(local: RefreshTrigger, gateways: GatewayAllowList, options: RemoteTriggerOptions = {}): RefreshTrigger {
   return {
     fire: async (request) => {
-      const url = request.restEndpointUrl ?? '';
-      if (gateways.isOwn(url)) return local.fire(request);
+      const named = request.restEndpointUrl ?? '';
+      // No gateway named: freshet's own warehouse. freshet's own address: its warehouse, or with an upstream
+      // gateway (freshet in front of Flink) that gateway, whose SQL API freshet's address forwards to.
+      if (named.trim() === '' || (gateways.isOwn(named) && !gateways.upstream)) return local.fire(request);
+      const url = gateways.isOwn(named) ? (gateways.upstream as string) : named;
       gateways.check(url); // an allow-list narrowed since the workflow was created stops its fires too
       const result = await runRemoteRefresh(
         new GatewayClient(url, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),

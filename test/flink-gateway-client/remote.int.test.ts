@@ -101,3 +101,49 @@ describe('fires that refresh a remote gateway (A → B over loopback)', () => {
     expect(await b.runtime.tables.waitForOperation(String(back.operationHandle))).toMatchObject({ rowsWritten: 1, error: null });
   });
 });
+
+describe('freshet in front of a gateway (--flink-gateway): SQL Gateway paths forwarded, workflows kept here', () => {
+  let front: Node;
+  let gateway: Node;
+  const clock = new ManualClock(Date.UTC(2026, 2, 3, 0, 0, 0));
+  beforeAll(async () => {
+    gateway = await startNode(await mkdtemp(join(tmpdir(), 'freshet-gw-')), 0);
+    await call(gateway.server.url, 'POST', '/v1/statements', { statement: "CREATE TABLE src AS SELECT * FROM (VALUES ('2026-03-02', 5)) t(ds, v)" });
+    await call(gateway.server.url, 'POST', '/v1/statements', { statement: CREATE_MT });
+    front = await startNode(await mkdtemp(join(tmpdir(), 'freshet-front-')), 0, { clock, gateways: { upstream: gateway.server.url }, remote: { attempts: 1, sleep: async () => undefined } });
+  });
+  afterAll(async () => {
+    await front?.server.close();
+    await gateway?.server.close();
+    await rm(front.dir, { recursive: true, force: true });
+    await rm(gateway.dir, { recursive: true, force: true });
+  });
+
+  it('forwards sessions to the upstream, keeps the embedded-scheduler endpoints, and fires of its own address reach the upstream', async () => {
+    const opened = await call(front.server.url, 'POST', '/v3/sessions', { sessionName: 'through-front', properties: {} });
+    expect(opened.status).toBe(200);
+    expect((await call(gateway.server.url, 'GET', `/v3/sessions/${String(opened.json.sessionHandle)}`)).status).toBe(200); // it lives upstream
+    expect((await call(front.server.url, 'GET', '/api_versions')).json).toStrictEqual({ versions: ['V1', 'V2', 'V3', 'V4'] });
+
+    // Flink's MaterializedTableManager creates the workflow at freshet (its advertised address) with that address.
+    const created = await call(front.server.url, 'POST', '/v3/workflow/embedded-scheduler/create', { materializedTableIdentifier: MT, cronExpression: '0 0 0 1 1 ? 2099', restEndpointUrl: front.server.url });
+    expect(created.status).toBe(200);
+    expect((await call(gateway.server.url, 'GET', '/v1/workflows')).json.items).toHaveLength(1); // only its own DDL's: not forwarded
+    const id = ((await call(front.server.url, 'GET', '/v1/workflows')).json.items as { workflowId: string }[])[0]?.workflowId ?? '';
+    clock.advance(60_000);
+    expect((await call(front.server.url, 'POST', `/v1/workflows/${id}/trigger`, {})).status).toBe(202);
+    let handle: string | null | undefined;
+    while (!handle) {
+      const all = (await call(front.server.url, 'GET', `/v1/workflows/${id}/occurrences`)).json.occurrences as { operationHandle: string | null; error: string | null }[];
+      expect(all.find((o) => o.error)?.error ?? null).toBeNull();
+      handle = all.find((o) => o.operationHandle)?.operationHandle;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    expect(await gateway.runtime.tables.waitForOperation(handle)).toMatchObject({ rowsWritten: 1, scheduleTime: '2026-03-03 00:01:00' });
+
+    await gateway.server.close();
+    const down = await call(front.server.url, 'POST', '/v3/sessions', {});
+    expect(down.status).toBe(502);
+    expect((down.json.errors as string[])[0]).toMatch(/^The upstream Flink SQL Gateway http:\/\/127\.0\.0\.1:\d+ did not answer/);
+  });
+});

@@ -16,6 +16,7 @@ export function flinkGatewayRoutes(ctx: GatewayContext): FastifyPluginAsyncTypeb
 }
 
 export type { GatewayContext } from './gateway.ts';
+export { registerGatewayProxy } from './proxy.ts';
 export { HIDDEN_CONTENT, isSensitive, maskSensitive } from './config.ts';
 export { OperationNotFoundError, SessionNotFoundError, SessionRegistry, type SessionOptions, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
 export { DEFAULT_VERSION, GATEWAY_VERSIONS, type GatewayVersion, hasFeature } from './versions.ts';
