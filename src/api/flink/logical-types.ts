@@ -18,7 +18,6 @@ const MAX_LENGTH = 2147483647;
 
 const simple = (type: string): LogicalTypeJson => ({ type, nullable: true });
 const decimal = (precision: number, scale: number): LogicalTypeJson => ({ type: 'DECIMAL', nullable: true, precision, scale });
-const timestamp = (type: string, precision: number): LogicalTypeJson => ({ type, nullable: true, precision });
 export const VARCHAR: LogicalTypeJson = { type: 'VARCHAR', nullable: true, length: MAX_LENGTH };
 
 // Same name in both systems; unsigned integers widen to the next signed type that holds every value.
@@ -32,6 +31,17 @@ const WIDER: Record<string, LogicalTypeJson> = {
   UHUGEINT: decimal(38, 0),
 };
 
+// DuckDB's times and timestamps, by their precision (DuckDB keeps microseconds unless the type says otherwise). Its
+// TIMESTAMPTZ is an instant shown in the session zone: Flink's TIMESTAMP_LTZ, not TIMESTAMP WITH TIME ZONE.
+const TIMES: Record<string, [string, number]> = {
+  TIME: ['TIME_WITHOUT_TIME_ZONE', 6],
+  TIMESTAMP: ['TIMESTAMP_WITHOUT_TIME_ZONE', 6],
+  TIMESTAMP_S: ['TIMESTAMP_WITHOUT_TIME_ZONE', 0],
+  TIMESTAMP_MS: ['TIMESTAMP_WITHOUT_TIME_ZONE', 3],
+  TIMESTAMP_NS: ['TIMESTAMP_WITHOUT_TIME_ZONE', 9],
+  TIMESTAMP_TZ: ['TIMESTAMP_WITH_LOCAL_TIME_ZONE', 6],
+};
+
 /**
  * DuckDB's result type → Flink's logical type. DuckDB results carry no nullability, so every column is nullable
  * (as Flink reports a query's columns unless a constraint says otherwise). Types Flink has no JSON for (INTERVAL,
@@ -41,6 +51,8 @@ export function toLogicalType(t: WarehouseType): LogicalTypeJson {
   if (SAME.has(t.id)) return simple(t.id);
   const wider = WIDER[t.id];
   if (wider) return wider;
+  const time = TIMES[t.id];
+  if (time) return { type: time[0], nullable: true, precision: time[1] };
   switch (t.id) {
     case 'DECIMAL':
       return decimal(t.width ?? 18, t.scale ?? 3);
@@ -48,19 +60,6 @@ export function toLogicalType(t: WarehouseType): LogicalTypeJson {
       return VARCHAR;
     case 'BLOB':
       return { type: 'VARBINARY', nullable: true, length: MAX_LENGTH };
-    case 'TIME':
-      return timestamp('TIME_WITHOUT_TIME_ZONE', 6);
-    case 'TIMESTAMP':
-      return timestamp('TIMESTAMP_WITHOUT_TIME_ZONE', 6);
-    case 'TIMESTAMP_S':
-      return timestamp('TIMESTAMP_WITHOUT_TIME_ZONE', 0);
-    case 'TIMESTAMP_MS':
-      return timestamp('TIMESTAMP_WITHOUT_TIME_ZONE', 3);
-    case 'TIMESTAMP_NS':
-      return timestamp('TIMESTAMP_WITHOUT_TIME_ZONE', 9);
-    // An instant, shown in the session zone: Flink's TIMESTAMP_LTZ, not its (unsupported) TIMESTAMP WITH TIME ZONE.
-    case 'TIMESTAMP_TZ':
-      return timestamp('TIMESTAMP_WITH_LOCAL_TIME_ZONE', 6);
     case 'LIST':
     case 'ARRAY':
       return { type: 'ARRAY', nullable: true, elementType: toLogicalType(t.element ?? { id: 'SQLNULL' }) };
