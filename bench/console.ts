@@ -66,7 +66,7 @@ try {
       const row = document.querySelector(`tr[data-table="${CSS.escape(id!)}"]`);
       return row?.textContent?.includes(status!) ? Date.now() : false;
     }, [first, want], { polling: 'raf', timeout: 10_000 });
-    latencies.push((await seenAt.jsonValue()) - started);
+    latencies.push(((await seenAt.jsonValue()) as number) - started);
   }
   console.log(`command → row changed on the open page: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms over ${EVENTS} events (bound p99 1,000 ms)`);
   const assets = loadAssets(join(import.meta.dirname, '..', 'src', 'console', 'assets'));

@@ -20,6 +20,7 @@ const FLOORS = [
   'refresh/manager',
   'refresh/backfill',
   'refresh',
+  'flink-gateway-client',
   'runtime',
   'console',
   'api',

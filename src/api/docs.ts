@@ -29,7 +29,7 @@ export function registerDocs(app: FastifyInstance, withToken: boolean): void {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       ...(withToken ? { security: [{ bearer: [] }] } : {}),
       tags: [
-        { name: 'flink', description: 'Flink SQL Gateway compatible (/v3)' },
+        { name: 'flink', description: 'Flink SQL Gateway REST API (/v1…/v4; unversioned paths are V4); embedded-scheduler workflows at /v3' },
         { name: 'tables', description: 'Statements, materialized tables, refresh operations (/v1)' },
         { name: 'workflows', description: 'Refresh workflows (/v1)' },
         { name: 'events', description: 'The event log (/v1)' },

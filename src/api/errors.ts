@@ -13,7 +13,8 @@ import {
   WarehouseError,
 } from '../refresh/index.ts';
 import { CronExpressionError } from '../cron/index.ts';
-import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './sessions.ts';
+import { GatewayNotAllowedError } from '../flink-gateway-client/index.ts';
+import { OperationNotFoundError, SessionNotFoundError, StatementFailedError, TokenOutOfRangeError } from './flink/index.ts';
 
 /** What went wrong, by kind; only `toHttp` below knows which status each kind is. */
 export type FailureKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'unsupported' | 'unavailable';
@@ -70,16 +71,26 @@ export function classify(error: unknown): Failure | undefined {
   if (error instanceof StatementFailedError || error instanceof TokenOutOfRangeError) return { kind: 'invalid', message: error.message };
   if (error instanceof IllegalOperationTransitionError) return { kind: 'conflict', message: error.message };
   if (error instanceof FlinkValidationError) return { kind: FLINK_VALIDATION_KINDS[error.code], message: error.message };
-  if (error instanceof FlinkSyntaxError || error instanceof FlinkExecutionError) return { kind: 'invalid', message: error.message };
+  if (error instanceof FlinkSyntaxError) return { kind: 'invalid', message: error.message };
+  if (error instanceof FlinkExecutionError) return { kind: 'invalid', message: causeChain(error) };
   if (error instanceof TableNotFoundError) return { kind: 'not-found', message: error.message };
   if (error instanceof WarehouseClosedError) return { kind: 'unavailable', message: error.message };
-  if (error instanceof StatementNotAllowedError) return { kind: 'forbidden', message: error.message };
+  if (error instanceof StatementNotAllowedError || error instanceof GatewayNotAllowedError) return { kind: 'forbidden', message: error.message };
   if (error instanceof QueryCancelledError) return { kind: 'conflict', message: error.message };
   // Anything else DuckDB raised is about the statement the user sent (syntax, binder, constraint): DuckDB's text.
   if (error instanceof WarehouseError) return { kind: 'invalid', message: error.message };
   return fastifyFailure(error);
 }
 
+
+/** Flink's gateway prints an exception with its causes; each cause's message on a `Caused by:` line. */
+function causeChain(error: Error): string {
+  const lines = [error.message];
+  for (let cause = error.cause, depth = 0; cause !== undefined && cause !== null && depth < 10; cause = cause instanceof Error ? cause.cause : undefined, depth++) {
+    lines.push(`Caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  return lines.join('\n');
+}
 
 const STATUS: Record<FailureKind, number> = {
   invalid: 400,

@@ -6,23 +6,23 @@ import type { Clock } from '../clock/index.ts';
 import { consolePlugin } from '../console/index.ts';
 import type { EventStore } from '../events/index.ts';
 import type { BackfillService, MaterializedTableManager } from '../refresh/index.ts';
+import { GatewayAllowList } from '../flink-gateway-client/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { authPlugin, CookieSessions } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { classify, toHttp } from './errors.ts';
 import { hostCheckPlugin, LOOPBACK_NAMES } from './host-check.ts';
+import { DEFAULT_VERSION, flinkGatewayRoutes, GATEWAY_VERSIONS, registerGatewayProxy, SessionRegistry, type SessionOptions } from './flink/index.ts';
 import { finiteNumbers } from './params.ts';
 import { FreshetMetrics } from './metrics/freshet-metrics.ts';
 import { cronRoutes } from './routes/cron.ts';
 import { eventRoutes } from './routes/events.ts';
-import { flinkSessionRoutes } from './routes/flink-sessions.ts';
 import { flinkWorkflowRoutes } from './routes/flink-workflow.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { tableRoutes } from './routes/tables.ts';
 import { backfillRoutes } from './routes/backfills.ts';
 import { workflowRoutes } from './routes/workflows.ts';
-import { SessionRegistry } from './sessions.ts';
 import { type SseOptions, SseStreams } from './sse.ts';
 import { buildValidator, schemaErrorFormatter } from './validation.ts';
 
@@ -53,6 +53,12 @@ export interface BuildServerOptions extends ServedParts {
    * loopback names. Health checks are answered whatever the name.
    */
   allowedHosts?: readonly string[];
+  /** Where a workflow's restEndpointUrl may point (default: freshet itself only). */
+  gateways?: GatewayAllowList;
+  /** Flink SQL Gateway sessions: the gateway's default configuration, idle timeout, bounds. */
+  sessions?: SessionOptions;
+  /** Rows per page of a Flink statement's result (default 10,000). */
+  resultPageSize?: number;
 }
 
 const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 8 * 1024 * 1024, retryMs: 2_000 };
@@ -130,11 +136,22 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   app.register(consolePlugin({ store, tables, clock }));
   app.register(healthRoutes(store, () => scheduler.readPosition, () => scheduler.engine.startProgress, () => closing));
   app.register(metricsRoutes(metrics));
-  app.register(flinkWorkflowRoutes(scheduler), { prefix: '/v3' });
+  app.register(flinkWorkflowRoutes(scheduler, options.gateways ?? new GatewayAllowList()), { prefix: '/v3' });
   app.register(workflowRoutes(scheduler, clock), { prefix: '/v1' });
   app.register(cronRoutes(clock, options.timeZone), { prefix: '/v1' });
   app.register(eventRoutes(store, streams, { ...DEFAULT_SSE, ...options.sse }), { prefix: '/v1' });
-  app.register(flinkSessionRoutes(tables, new SessionRegistry(clock)), { prefix: '/v3' });
+  // Flink's SQL Gateway API at /v1…/v4 and, at the default version, unversioned. Its /v1 paths (/v1/sessions,
+  // /v1/info, /v1/api_versions) and freshet's own /v1 routes have no path in common.
+  // With an upstream Flink gateway (--flink-gateway) freshet stands in front of it and forwards those paths.
+  const upstream = options.gateways?.upstream;
+  if (upstream) {
+    app.register(async (scope) => registerGatewayProxy(scope, upstream));
+  } else {
+    const sessions = new SessionRegistry(clock, options.sessions);
+    const gateway = { tables, sessions, pageSize: options.resultPageSize ?? 10_000 };
+    for (const version of GATEWAY_VERSIONS) app.register(flinkGatewayRoutes({ ...gateway, version }), { prefix: `/v${version}` });
+    app.register(flinkGatewayRoutes({ ...gateway, version: DEFAULT_VERSION }));
+  }
   app.register(tableRoutes(tables), { prefix: '/v1' });
   app.register(backfillRoutes(options.backfills), { prefix: '/v1' });
   return app;

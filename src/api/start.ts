@@ -79,6 +79,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = app.server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   const urlHost = isIP(host) === 6 ? `[${host}]` : host;
+  // freshet's own address, by every name clients may use: a workflow pointing there refreshes the embedded warehouse.
+  const names = [...LOOPBACK_NAMES, ...(isWildcard(host) ? [] : [host]), ...(options.allowedHosts ?? [])].filter((n) => n !== '*');
+  for (const name of names) options.runtime.gateways.addOwn(`http://${isIP(name) === 6 ? `[${name}]` : name}:${bound}`);
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -25,7 +25,7 @@ const partitionText = (p: unknown): string => {
 /** Workflow lifecycle and table events: what the server logs at info, as well as what `events tail` prints. */
 export const STATE_CHANGE_TYPES: readonly string[] = [
   'WorkflowCreated', 'WorkflowSuspended', 'WorkflowResumed', 'WorkflowScheduleModified', 'WorkflowDeleted',
-  'MaterializedTableActivated', 'MaterializedTableCreationFailed', 'MaterializedTableSuspended', 'MaterializedTableResumed', 'MaterializedTableDropped',
+  'MaterializedTableActivated', 'MaterializedTableCreationFailed', 'MaterializedTableSuspended', 'MaterializedTableResumed', 'MaterializedTableDropped', 'MaterializedTableAltered',
   'RefreshFailed', 'RefreshTimedOut',
 ];
 
@@ -71,6 +71,7 @@ export function createDescriber(): (e: LogEventView) => string | undefined {
         return `${tableName(d.identifier)}: table suspended ${d.automatic === true ? 'automatically' : `by ${str(d.by)}`}${d.reason ? ` (${str(d.reason)})` : ''}`;
       case 'MaterializedTableResumed': return `${tableName(d.identifier)}: table resumed by ${str(d.by)}`;
       case 'MaterializedTableDropped': return `${tableName(d.identifier)}: table dropped by ${str(d.by)}`;
+      case 'MaterializedTableAltered': return `${tableName(d.identifier)}: ${str(d.change)} altered by ${str(d.by)}`;
       default: return `${e.type} on ${e.streamName}${by}${why}`;
     }
   };

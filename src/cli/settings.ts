@@ -11,6 +11,10 @@ export interface ServeSettings {
   timeZone: string;
   allowReadDirs: string[];
   allowedHosts: string[];
+  /** The upstream Flink SQL Gateway (--flink-gateway, FRESHET_FLINK_GATEWAY). */
+  flinkGateway?: string;
+  /** Further gateways workflows may refresh through (--allow-gateway, FRESHET_ALLOWED_GATEWAYS). */
+  allowedGateways: string[];
   token?: string;
 }
 
@@ -21,7 +25,17 @@ export function addStoreOptions(command: Command): Command {
     .option('--store <store>', "sqlite | sqlite:<path> | memory | esdb://… (env FRESHET_STORE)", process.env.FRESHET_STORE ?? 'sqlite');
 }
 
-export function serveSettings(o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[] }): ServeSettings {
+export function serveSettings(o: {
+  host?: string;
+  port?: string;
+  dataDir: string;
+  store: string;
+  timeZone?: string;
+  allowReadDir?: string[];
+  allowedHost?: string[];
+  flinkGateway?: string;
+  allowGateway?: string[];
+}): ServeSettings {
   const portText = o.port ?? process.env.FRESHET_PORT ?? '8083';
   const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
   const from = o.port !== undefined ? '--port' : 'FRESHET_PORT';
@@ -33,6 +47,7 @@ export function serveSettings(o: { host?: string; port?: string; dataDir: string
     if (error instanceof UnknownTimeZoneError) usage(error.message);
     throw error;
   }
+  const flinkGateway = o.flinkGateway ?? process.env.FRESHET_FLINK_GATEWAY;
   return {
     host: o.host ?? process.env.FRESHET_HOST ?? '127.0.0.1',
     port,
@@ -41,6 +56,8 @@ export function serveSettings(o: { host?: string; port?: string; dataDir: string
     timeZone: zone ?? hostTimeZone(),
     allowedHosts: o.allowedHost ?? (process.env.FRESHET_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
     allowReadDirs: o.allowReadDir ?? (process.env.FRESHET_ALLOW_READ_DIRS ?? '').split(delimiter).filter((d) => d !== ''),
+    ...(flinkGateway ? { flinkGateway } : {}),
+    allowedGateways: o.allowGateway ?? (process.env.FRESHET_ALLOWED_GATEWAYS ?? '').split(',').map((g) => g.trim()).filter((g) => g !== ''),
     ...(process.env.FRESHET_TOKEN ? { token: process.env.FRESHET_TOKEN } : {}),
   };
 }

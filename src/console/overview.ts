@@ -1,12 +1,4 @@
-import { freshnessToMillis, freshnessToString, isFreshnessUnit, type TableInfo } from '../refresh/index.ts';
-
-/** How far a table is behind, when the table read model reports it (the lag contract); else derived here. */
-interface Lag {
-  lastDataTime: string | null;
-  stalenessMs: number | null;
-  freshnessMs: number;
-  behind: boolean;
-}
+import { freshnessToString, isFreshnessUnit, type TableInfo } from '../refresh/index.ts';
 
 /** One line of the overview: what an operator scans for, flattened so the page renders it without lookups. */
 export interface OverviewRow {
@@ -40,19 +32,8 @@ export interface OverviewQuery {
   limit: number;
 }
 
-const lagOf = (t: TableInfo, now: number): Lag => {
-  if ('lag' in t && typeof t.lag === 'object' && t.lag !== null) return t.lag as Lag; // the table model's own, once it has one
-  const { interval, unit } = t.definition.freshness;
-  const freshnessMs = isFreshnessUnit(unit) ? freshnessToMillis({ interval, unit }) : interval * 1000;
-  const last = t.refresh.lastSuccessfulRefresh;
-  // Never refreshed: behind once a freshness interval has passed since the table was created.
-  const since = last ?? t.workflow?.creationTime ?? null;
-  const stalenessMs = since === null ? null : Math.max(0, now - Date.parse(since));
-  return { lastDataTime: last, stalenessMs: last === null ? null : stalenessMs, freshnessMs, behind: stalenessMs !== null && stalenessMs > freshnessMs };
-};
-
-export function overviewRow(t: TableInfo, now: number): OverviewRow {
-  const lag = lagOf(t, now);
+export function overviewRow(t: TableInfo): OverviewRow {
+  const lag = t.lag; // the table model's: the data's age against twice its freshness
   const last = t.refresh.lastOperation;
   const { interval, unit } = t.definition.freshness;
   return {
@@ -94,7 +75,7 @@ const matches = (row: OverviewRow, q: OverviewQuery): boolean => {
 };
 
 /** A page of the overview over every table (the manager lists them sorted by identifier), with the total matched. */
-export function overviewPage(tables: readonly TableInfo[], q: OverviewQuery, now: number): { rows: OverviewRow[]; total: number } {
-  const rows = tables.map((t) => overviewRow(t, now)).filter((r) => matches(r, q));
+export function overviewPage(tables: readonly TableInfo[], q: OverviewQuery): { rows: OverviewRow[]; total: number } {
+  const rows = tables.map((t) => overviewRow(t)).filter((r) => matches(r, q));
   return { rows: rows.slice(q.offset, q.offset + q.limit), total: rows.length };
 }

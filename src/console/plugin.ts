@@ -65,7 +65,7 @@ export function consolePlugin(options: ConsoleOptions): FastifyPluginAsyncTypebo
         // The position first: an event after it reaches the page through the stream, so none falls between.
         const position = await options.store.headPosition();
         const now = options.clock.now();
-        const page = overviewPage(await options.tables.listTables(), { ...(q ? { q } : {}), ...(status ? { status } : {}), offset, limit }, now);
+        const page = overviewPage(await options.tables.listTables(), { ...(q ? { q } : {}), ...(status ? { status } : {}), offset, limit });
         return { position, now: new Date(now).toISOString(), total: page.total, offset, limit, rows: page.rows };
       },
     );

@@ -64,6 +64,7 @@ export class FirePath {
         dynamicOptions: def.dynamicOptions,
         executionConfig: def.executionConfig,
         initConfig: def.initConfig,
+        restEndpointUrl: def.restEndpointUrl ?? '',
         manual,
       });
     } catch (err) {

@@ -14,6 +14,8 @@ export interface RefreshRequest {
   dynamicOptions: StringMap;
   executionConfig: StringMap;
   initConfig: StringMap;
+  /** The gateway the workflow refreshes through (none or '' = freshet's own warehouse). */
+  restEndpointUrl?: string;
   manual: boolean;
 }
 

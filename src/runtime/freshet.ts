@@ -4,6 +4,7 @@ import { type EventStore, openEventStore } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
 import type { RefreshTrigger } from '../engine/index.ts';
+import { type AllowListOptions, GatewayAllowList, type RemoteTriggerOptions, routingRefreshTrigger } from '../flink-gateway-client/index.ts';
 import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { engineIdentity } from './engine-identity.ts';
@@ -35,6 +36,8 @@ export interface FreshetRuntime {
   backfills: BackfillService;
   /** What opening had to repair that an operator should hear about (a damaged read model rebuilt, say). */
   notices: readonly string[];
+  /** Where workflows may send refresh requests (restEndpointUrl); the server adds its own address. */
+  gateways: GatewayAllowList;
   /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
   startEngine(): Promise<void>;
   /** `graceMs`: how long running refreshes may take to finish before they are cut (default 0). */
@@ -47,6 +50,10 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
   trigger?: RefreshTrigger;
   /** Consecutive failed scheduled refreshes before a table suspends itself (default 5; 0 = never). */
   autoSuspendAfterFailures?: number;
+  /** The upstream Flink gateway and other allowed gateways a workflow's restEndpointUrl may name. */
+  gateways?: AllowListOptions;
+  /** Timeouts and retries of fires sent to a remote gateway. */
+  remote?: RemoteTriggerOptions;
   /**
    * 'deferred': open everything but the engine, which `startEngine()` starts (a server listens first, so
    * /healthz answers while a big log loads). Default: started before openFreshet resolves.
@@ -95,7 +102,9 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     logName: projection.location.log,
     ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
   });
-  deferred.bind(tables.asRefreshTrigger());
+  // A workflow whose restEndpointUrl names another gateway refreshes there; freshet's own (or none) refreshes here.
+  const gateways = new GatewayAllowList(options.gateways);
+  deferred.bind(routingRefreshTrigger(tables.asRefreshTrigger(), gateways, options.remote));
   const backfills = new BackfillService({ store, clock, tables, onError: (error, where) => console.error(`[freshet backfill] ${where}:`, error) });
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
@@ -120,6 +129,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     warehouse,
     tables,
     backfills,
+    gateways,
     notices: [...projection.notices],
     startEngine: () => scheduler.startEngine(),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.

@@ -16,7 +16,9 @@ describe('Flink embedded-scheduler endpoints (/v3)', () => {
   const handler = { workflowName: JOB_NAME, workflowGroup: GROUP };
 
   it('create answers exactly {workflowName, workflowGroup} with the Quartz job key', async () => {
-    const res = await create({ materializedTableIdentifier: TABLE_ID, cronExpression: '0 0/5 * * * ? *', initConfig: { 'table.local-time-zone': 'UTC' }, executionConfig: null, restEndpointUrl: 'http://127.0.0.1:8083' });
+    // Flink sends the address it reaches the gateway by: freshet's own, as this request's Host says.
+    const body = { materializedTableIdentifier: TABLE_ID, cronExpression: '0 0/5 * * * ? *', initConfig: { 'table.local-time-zone': 'UTC' }, executionConfig: null, restEndpointUrl: 'http://127.0.0.1:8083' };
+    const res = await h.app.inject({ method: 'POST', url: `${URL}/create`, headers: { host: '127.0.0.1:8083' }, payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.json()).toStrictEqual({ workflowName: 'quartz_job_`cat`.`db`.`orders`', workflowGroup: 'default_group' });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, createWorkflow, openApi } from './support/api-harness.ts';
+import { loadSpec } from './support/flink-spec.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -13,14 +14,6 @@ const ROUTES: [Method, string][] = [
   ['POST', '/v3/workflow/embedded-scheduler/suspend'],
   ['POST', '/v3/workflow/embedded-scheduler/resume'],
   ['DELETE', '/v3/workflow/embedded-scheduler/delete'],
-  ['POST', '/v3/sessions'],
-  ['DELETE', '/v3/sessions/{sessionHandle}'],
-  ['POST', '/v3/sessions/{sessionHandle}/statements'],
-  ['GET', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/status'],
-  ['GET', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/result/{token}'],
-  ['POST', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/cancel'],
-  ['DELETE', '/v3/sessions/{sessionHandle}/operations/{operationHandle}/close'],
-  ['POST', '/v3/sessions/{sessionHandle}/materialized-tables/{identifier}/refresh'],
   ['POST', '/v1/statements'],
   ['GET', '/v1/materialized-tables'],
   ['GET', '/v1/materialized-tables/{identifier}'],
@@ -47,9 +40,12 @@ const ROUTES: [Method, string][] = [
   ['DELETE', '/v1/workflows/{id}'],
   ['GET', '/v1/cron/preview'],
   ['GET', '/v1/events'],
+  // Flink's SQL Gateway API, every endpoint of each version's spec, and the unversioned paths (the default, V4).
+  ...[1, 2, 3, 4].flatMap((v) => loadSpec(v).map((e): [Method, string] => [e.method as Method, `/v${v}${e.route.replace(/:(\w+)/g, '{$1}')}`])),
+  ...loadSpec(4).map((e): [Method, string] => [e.method as Method, e.route.replace(/:(\w+)/g, '{$1}')]),
 ];
 
-const FIELDS = ['materializedTableIdentifier', 'cronExpression', 'initConfig', 'executionConfig', 'dynamicOptions', 'workflowName', 'workflowGroup', 'reason', 'statement', 'isPeriodic', 'scheduleTime', 'staticPartitions', 'partitions', 'options', 'timeZone', 'misfirePolicy', 'catchUpWindowMs', 'sessionName', 'properties', 'until', 'cronDialect', 'from', 'to', 'dryRun', 'reprocess'];
+const FIELDS = ['materializedTableIdentifier', 'cronExpression', 'initConfig', 'executionConfig', 'dynamicOptions', 'workflowName', 'workflowGroup', 'reason', 'statement', 'isPeriodic', 'scheduleTime', 'staticPartitions', 'partitions', 'options', 'timeZone', 'misfirePolicy', 'catchUpWindowMs', 'sessionName', 'properties', 'executionTimeout', 'position', 'script', 'scriptUri', 'periodic', 'until', 'cronDialect', 'from', 'to', 'dryRun', 'reprocess'];
 const QUERY = ['status', 'table', 'offset', 'limit', 'asOf', 'from', 'to', 'expression', 'timeZone', 'after', 'count', 'type', 'stream', 'rowFormat', 'at', 'dialect', 'before'];
 
 const nasty = fc.constantFrom('', ' ', '..', '%', '%zz', '`a`.`b`', 'a.b.c.d', '```', "'; DROP TABLE src; --", '\u0000', 'x'.repeat(2000), '-1', '1e309', 'null', '[]', '{}', '0 0 * * * ?', 'ACTIVE', 'JSON');

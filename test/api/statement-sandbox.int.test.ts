@@ -160,7 +160,7 @@ describe('the statement endpoint is sealed off from the host', () => {
       status = (await h.app.inject({ method: 'GET', url: `/v3/sessions/${session}/operations/${op}/status` })).json().status;
     }
     expect(status).toBe('ERROR');
-    const fetched = await h.app.inject({ method: 'GET', url: `/v3/sessions/${session}/operations/${op}/result/0` });
+    const fetched = await h.app.inject({ method: 'GET', url: `/v3/sessions/${session}/operations/${op}/result/0?rowFormat=JSON` });
     expect(fetched.statusCode).toBeGreaterThanOrEqual(400);
     expect(fetched.body).not.toContain(SECRET);
     expect(fetched.json().errors[0]).toContain('disabled by configuration');

@@ -113,11 +113,6 @@ describe('CREATE MATERIALIZED TABLE', () => {
 
 describe('syntax errors name the line, column and what was expected', () => {
   it.each([
-    ['CREATE MATERIALIZED TABLE t AS SELECT 1', "Syntax error at line 1, column 29: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'"],
-    [
-      "CREATE MATERIALIZED TABLE t WITH ('a' = 'b') AS SELECT 1",
-      "Syntax error at line 1, column 46: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'",
-    ],
     [
       'CREATE MATERIALIZED TABLE t PARTITION BY (ds)',
       "Syntax error at line 1, column 29: expected FRESHNESS = INTERVAL '<n>' <unit> (or '(', COMMENT, PARTITIONED BY, WITH before it), found 'PARTITION'",
@@ -144,8 +139,8 @@ describe('syntax errors name the line, column and what was expected', () => {
     ["CREATE MATERIALIZED TABLE t COMMENT 'unterminated", "column 37: expected a closing quote (') for this string, found end of input"],
     ['CREATE MATERIALIZED TABLE /* never closed', 'column 27: expected the end of this /* comment (*/), found end of input'],
     ['CREATE MATERIALIZED VIEW v AS SELECT 1', "column 21: expected CREATE MATERIALIZED TABLE, found 'VIEW'"],
-    ['ALTER MATERIALIZED TABLE t PAUSE', "column 28: expected SUSPEND, RESUME or REFRESH, found 'PAUSE'"],
-    ["ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '1' HOUR", "column 28: expected SUSPEND, RESUME or REFRESH, found 'SET'"],
+    ['ALTER MATERIALIZED TABLE t PAUSE', "column 28: expected SUSPEND, RESUME, REFRESH, SET FRESHNESS = INTERVAL '<n>' <unit> or AS <query>, found 'PAUSE'"],
+    ["ALTER MATERIALIZED TABLE t SET FRESHNESS INTERVAL '1' HOUR", "column 42: expected '=' (FRESHNESS = INTERVAL '<n>' <unit>), found 'INTERVAL'"],
     ['ALTER MATERIALIZED TABLE t SUSPEND NOW', "column 36: expected ';' or the end of the statement, found 'NOW'"],
     ['ALTER MATERIALIZED TABLE t REFRESH PARTITION ()', "column 47: expected an identifier, found ')'"],
     ['ALTER MATERIALIZED TABLE t REFRESH PARTITION (ds)', "column 49: expected '=', found ')'"],
@@ -161,11 +156,23 @@ describe('syntax errors name the line, column and what was expected', () => {
   });
 
   it('counts lines and columns across newlines', () => {
-    const error = errorOf("CREATE MATERIALIZED TABLE t\n  WITH ('a' = 'b')\n  AS SELECT 1") as FlinkSyntaxError;
-    expect(error.message).toBe("Syntax error at line 3, column 3: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'AS'");
+    const error = errorOf("CREATE MATERIALIZED TABLE t\n  WITH ('a' = 'b')\n  PARTITIONED BY (ds) AS SELECT 1") as FlinkSyntaxError;
+    expect(error.message).toBe("Syntax error at line 3, column 3: expected FRESHNESS = INTERVAL '<n>' <unit>, found 'PARTITIONED'");
     expect(error.position).toEqual({ offset: 49, line: 3, column: 3 });
     expect(error.expected).toBe("FRESHNESS = INTERVAL '<n>' <unit>");
-    expect(error.found).toBe("'AS'");
+    expect(error.found).toBe("'PARTITIONED'");
+  });
+
+  it('FRESHNESS may be left out in FULL mode (Flink 2.2: 1 hour); without REFRESH_MODE either, Flink would go CONTINUOUS', () => {
+    expect(parseStatement("CREATE MATERIALIZED TABLE t WITH ('a' = 'b') REFRESH_MODE = FULL AS SELECT 1")).toMatchObject({
+      freshness: { interval: 1, unit: 'HOUR' },
+      defaultFreshness: true,
+      cronExpression: '0 0 0/1 * * ? *',
+    });
+    const error = errorOf("CREATE MATERIALIZED TABLE t WITH ('a' = 'b')\n AS SELECT 1") as FlinkValidationError;
+    expect(error).toBeInstanceOf(FlinkValidationError);
+    expect(error.message).toMatch(/^Without FRESHNESS and REFRESH_MODE, Flink creates a CONTINUOUS table/);
+    expect(error.position).toMatchObject({ line: 2, column: 2 });
   });
 
   it('refuses CREATE OR ALTER / OR REPLACE MATERIALIZED TABLE with a pointer to the fix', () => {
@@ -227,7 +234,7 @@ describe('everything else is plain SQL for DuckDB', () => {
     'SELECT 1;',
     'CREATE TABLE t AS SELECT 1',
     'CREATE VIEW materialized AS SELECT 1',
-    'DROP TABLE materialized',
+    'DROP TABLE "quoted" CASCADE',
     "INSERT INTO t VALUES ('CREATE MATERIALIZED TABLE')",
     '-- only a comment',
     '',
@@ -236,5 +243,21 @@ describe('everything else is plain SQL for DuckDB', () => {
     'CREATE "MATERIALIZED" TABLE x (a INT)',
   ])('%j', (sql) => {
     expect(parseStatement(sql)).toEqual({ kind: 'sql', sql });
+  });
+});
+
+describe('DROP TABLE', () => {
+  it("is read in Flink's form so a materialized table is not dropped as a plain one", () => {
+    expect(parseStatement('DROP TABLE IF EXISTS db.t')).toEqual({ kind: 'drop-table', identifier: id('t', 'db'), ifExists: true, sql: 'DROP TABLE IF EXISTS db.t' });
+    expect(parseStatement('DROP TABLE `t`;')).toMatchObject({ kind: 'drop-table', identifier: id('t'), ifExists: false });
+  });
+});
+
+describe('ALTER MATERIALIZED TABLE … SET FRESHNESS / AS', () => {
+  it('reads the new freshness (validated as at CREATE) and the new query', () => {
+    expect(parseStatement("ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '2' HOUR")).toEqual({ kind: 'alter-freshness', identifier: id('t'), freshness: { interval: 2, unit: 'HOUR' }, cronExpression: '0 0 0/2 * * ? *' });
+    expect(() => parseStatement("ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL '2' DAY")).toThrow('In full refresh mode, freshness must be 1 when the time unit is DAY.');
+    expect(parseStatement('ALTER MATERIALIZED TABLE t AS SELECT 1 AS x;')).toEqual({ kind: 'alter-query', identifier: id('t'), query: 'SELECT 1 AS x' });
+    expect(() => parseStatement("ALTER MATERIALIZED TABLE t SET REFRESH_MODE = FULL")).toThrow(/SET REFRESH_MODE is not supported/);
   });
 });

@@ -82,7 +82,8 @@ describe("Flink's messages", () => {
     const m = new MaterializedTableManager({ store: h.store, warehouse: h.warehouse, scheduler: failing, timeZone: 'UTC' });
     const error = await m.executeStatement(`CREATE MATERIALIZED TABLE rolled FRESHNESS = INTERVAL '1' DAY AS SELECT 1 AS x`).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'FlinkExecutionError', message: 'Failed to create refresh workflow for materialized table `freshet`.`default`.`rolled`.' });
-    expect((error as Error).cause).toMatchObject({ message: 'scheduler down' });
+    // Flink's chain: the table's message, the scheduler client's, then the scheduler's own failure.
+    expect((error as Error).cause).toMatchObject({ message: 'Failed to create periodic refresh workflow for materialized table `freshet`.`default`.`rolled`.', cause: { message: 'scheduler down' } });
     expect(await h.warehouse.tableExists({ catalog: 'freshet', database: 'default', table: 'rolled' })).toBe(false);
     await expect(m.getTable('rolled')).rejects.toThrow('Cannot find table');
     await m.stop();

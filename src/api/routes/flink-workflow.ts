@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { GatewayAllowList } from '../../flink-gateway-client/index.ts';
 import type { EmbeddedWorkflowScheduler } from '../../workflow-scheduler/index.ts';
 import {
   CreatePeriodicRefreshWorkflow,
@@ -37,13 +38,15 @@ const tags = ['flink'];
  * Flink's `/workflow/embedded-scheduler/*` endpoints (SQL Gateway REST API v3): same paths, field names and error
  * texts, so Flink's EmbeddedWorkflowScheduler REST client works unchanged. Client mistakes are 4xx (Flink: 500).
  */
-export function flinkWorkflowRoutes(scheduler: EmbeddedWorkflowScheduler): FastifyPluginAsyncTypebox {
+export function flinkWorkflowRoutes(scheduler: EmbeddedWorkflowScheduler, gateways: GatewayAllowList): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/workflow/embedded-scheduler/create',
       { schema: { tags, summary: 'Create a periodic refresh workflow', body: CreateBody, response: { 200: CreateResponse, ...errorResponses } } },
       async (request) => {
         const b = request.body;
+        // Each fire will send requests there: only freshet itself (as this request reached it) or an allowed gateway.
+        gateways.check(b.restEndpointUrl ?? '', `${request.protocol}://${request.headers.host ?? ''}`);
         const options = {
           ...commandContext(request, b.reason),
           ...(b.timeZone ? { timeZone: b.timeZone } : {}),

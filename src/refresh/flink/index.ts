@@ -28,9 +28,19 @@ export {
   type IntervalFreshness,
 } from './freshness.ts';
 export { parseStatement } from './parser.ts';
+export { workflowInitConfig } from './init-config.ts';
+export { likeMatcher } from './parse-show.ts';
+export { flinkTypeName } from './sql-types.ts';
+export { DEFAULT_FULL_FRESHNESS } from './parse-create.ts';
 export type {
   CreateMaterializedTable,
   DropMaterializedTable,
+  AlterFreshness,
+  AlterQuery,
+  DescribeMaterializedTable,
+  DropTable,
+  ShowCreateMaterializedTable,
+  ShowMaterializedTables,
   PlainSql,
   RefreshMaterializedTable,
   ResumeMaterializedTable,

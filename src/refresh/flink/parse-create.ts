@@ -1,17 +1,19 @@
 import type { Cursor } from './cursor.ts';
 import { FlinkValidationError } from './errors.ts';
-import { convertFreshnessToCron, freshnessFromIntervalLiteral } from './freshness.ts';
+import { convertFreshnessToCron, freshnessFromIntervalLiteral, type IntervalFreshness } from './freshness.ts';
 import { readIdentifier, readPart, type IdentifierDefaults } from './identifier.ts';
 import type { Token } from './lexer.ts';
 import { readOptions } from './literals.ts';
 import type { CreateMaterializedTable } from './statement.ts';
 
 const FRESHNESS = "FRESHNESS = INTERVAL '<n>' <unit>";
+/** Flink 2.2's `materialized-table.default-freshness.full`: a FULL table without FRESHNESS refreshes hourly. */
+export const DEFAULT_FULL_FRESHNESS: IntervalFreshness = { interval: 1, unit: 'HOUR' };
 const INTERVAL_UNITS = ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND'];
 const OPTIONAL_CLAUSES = ["'('", 'COMMENT', 'PARTITIONED BY', 'WITH'];
 const QUERY_STARTS = ['SELECT', 'WITH', 'VALUES', 'FROM', 'TABLE', 'PIVOT', 'UNPIVOT'];
 
-interface IntervalLiteral {
+export interface IntervalLiteral {
   readonly at: Token;
   readonly sign: 1 | -1;
   readonly text: string;
@@ -50,12 +52,12 @@ export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): Creat
     options = readOptions(cursor);
     reached = 4;
   }
-  if (!cursor.isWord('FRESHNESS')) {
-    // Right before AS the user has plainly left FRESHNESS out; elsewhere list what may come first.
-    const choices = cursor.isWord('AS') ? [] : OPTIONAL_CLAUSES.slice(reached);
+  // FRESHNESS is optional since Flink 2.2 (REFRESH_MODE then decides the default).
+  if (!cursor.isWord('FRESHNESS') && !cursor.isWord('REFRESH_MODE') && !cursor.isWord('AS')) {
+    const choices = OPTIONAL_CLAUSES.slice(reached);
     throw cursor.error(cursor.peek(), choices.length ? `${FRESHNESS} (or ${choices.join(', ')} before it)` : FRESHNESS);
   }
-  const interval = readFreshness(cursor);
+  const interval = cursor.isWord('FRESHNESS') ? readFreshness(cursor) : undefined;
 
   let modeToken: Token | undefined;
   if (cursor.acceptWord('REFRESH_MODE')) {
@@ -69,14 +71,20 @@ export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): Creat
   }
   const query = readQuery(cursor);
 
-  const at = lexer.position(interval.at.start);
-  const freshness = withPosition(at, () => freshnessFromIntervalLiteral(interval));
   if (modeToken?.value === 'CONTINUOUS') {
     throw new FlinkValidationError(
       'REFRESH_MODE = CONTINUOUS is not supported: freshet supports only FULL (batch) refresh. Drop REFRESH_MODE or use REFRESH_MODE = FULL.',
       lexer.position(modeToken.start),
     );
   }
+  if (interval === undefined && modeToken === undefined) {
+    throw new FlinkValidationError(
+      "Without FRESHNESS and REFRESH_MODE, Flink creates a CONTINUOUS table (default freshness 3 min), and freshet supports only FULL (batch) refresh. Add REFRESH_MODE = FULL (default freshness 1 h, Flink's 'materialized-table.default-freshness.full') or FRESHNESS = INTERVAL '<n>' <unit>.",
+      lexer.position(as.start),
+    );
+  }
+  const at = lexer.position((interval?.at ?? as).start);
+  const freshness = interval ? withPosition(at, () => freshnessFromIntervalLiteral(interval)) : DEFAULT_FULL_FRESHNESS;
   const cronExpression = withPosition(at, () => convertFreshnessToCron(freshness));
   return {
     kind: 'create',
@@ -87,6 +95,7 @@ export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): Creat
     partitionKeys,
     options,
     freshness,
+    ...(interval === undefined && { defaultFreshness: true }),
     refreshMode: 'FULL',
     cronExpression,
     query,
@@ -94,7 +103,7 @@ export function parseCreate(cursor: Cursor, defaults: IdentifierDefaults): Creat
 }
 
 /** `FRESHNESS = INTERVAL [+|-]'n' unit [(p[, s])] [TO unit [(s)]]`, Calcite's interval literal. */
-function readFreshness(cursor: Cursor): IntervalLiteral {
+export function readFreshness(cursor: Cursor): IntervalLiteral {
   cursor.expectWords(FRESHNESS, 'FRESHNESS');
   cursor.expectSymbol('=', `'=' (${FRESHNESS})`);
   const at = cursor.peek();
@@ -116,7 +125,7 @@ function readUnit(cursor: Cursor): string {
 }
 
 /** The query verbatim, from the token after AS to its last token (a trailing `;` and comments dropped). */
-function readQuery(cursor: Cursor): string {
+export function readQuery(cursor: Cursor): string {
   const first = cursor.peek();
   const startsQuery = (first.kind === 'word' && QUERY_STARTS.includes(first.value)) || cursor.isSymbol('(');
   if (!startsQuery) throw cursor.error(first, 'a query after AS (SELECT, WITH, VALUES, FROM or TABLE)');
@@ -140,7 +149,7 @@ function skipBalanced(cursor: Cursor): string {
   return cursor.lexer.text.slice(open.start, last.end);
 }
 
-function withPosition<T>(at: FlinkValidationError['position'], rule: () => T): T {
+export function withPosition<T>(at: FlinkValidationError['position'], rule: () => T): T {
   try {
     return rule();
   } catch (error) {

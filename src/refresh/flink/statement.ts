@@ -8,6 +8,12 @@ export type Statement =
   | ResumeMaterializedTable
   | RefreshMaterializedTable
   | DropMaterializedTable
+  | DropTable
+  | AlterFreshness
+  | AlterQuery
+  | ShowMaterializedTables
+  | ShowCreateMaterializedTable
+  | DescribeMaterializedTable
   | PlainSql;
 
 export interface CreateMaterializedTable {
@@ -21,6 +27,8 @@ export interface CreateMaterializedTable {
   /** `WITH (...)` options; a repeated key keeps its last value. */
   readonly options: Readonly<Record<string, string>>;
   readonly freshness: IntervalFreshness;
+  /** FRESHNESS was left out: Flink's `materialized-table.default-freshness.full` (1 h) was used. */
+  readonly defaultFreshness?: boolean;
   /** freshet refreshes in batch only. */
   readonly refreshMode: 'FULL';
   /** `convertFreshnessToCron(freshness)`, validated at CREATE as Flink does in FULL mode. */
@@ -52,6 +60,48 @@ export interface DropMaterializedTable {
   readonly kind: 'drop';
   readonly identifier: ObjectIdentifier;
   readonly ifExists: boolean;
+}
+
+/** `DROP TABLE [IF EXISTS] t` in Flink's identifier syntax: refused when `t` is a materialized table, else plain SQL. */
+export interface DropTable {
+  readonly kind: 'drop-table';
+  readonly identifier: ObjectIdentifier;
+  readonly ifExists: boolean;
+  readonly sql: string;
+}
+
+/** `ALTER MATERIALIZED TABLE t SET FRESHNESS = INTERVAL 'n' unit` (Flink 2.x): a new freshness and its cron. */
+export interface AlterFreshness {
+  readonly kind: 'alter-freshness';
+  readonly identifier: ObjectIdentifier;
+  readonly freshness: IntervalFreshness;
+  readonly cronExpression: string;
+}
+
+/** `ALTER MATERIALIZED TABLE t AS <query>` (Flink 2.1+): a new definition query; FULL mode changes only the catalog. */
+export interface AlterQuery {
+  readonly kind: 'alter-query';
+  readonly identifier: ObjectIdentifier;
+  readonly query: string;
+}
+
+export interface ShowMaterializedTables {
+  readonly kind: 'show-tables';
+  readonly catalog: string;
+  readonly database: string;
+  readonly like?: { readonly not: boolean; readonly pattern: string };
+}
+
+export interface ShowCreateMaterializedTable {
+  readonly kind: 'show-create';
+  readonly identifier: ObjectIdentifier;
+}
+
+/** Flink's description when the table is a materialized one; `sql` runs on DuckDB otherwise. */
+export interface DescribeMaterializedTable {
+  readonly kind: 'describe';
+  readonly identifier: ObjectIdentifier;
+  readonly sql: string;
 }
 
 export interface PlainSql {

@@ -22,6 +22,7 @@ export {
   type RefreshScheduler,
   type RefreshStatus,
   type StatementContext,
+  type SessionConfiguration,
   type StatementResult,
   type TableInfo,
   type TableStatus,

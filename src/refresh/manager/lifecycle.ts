@@ -1,4 +1,6 @@
 import {
+  type AlterFreshness,
+  type AlterQuery,
   asSerializableString,
   asSummaryString,
   type CreateMaterializedTable,
@@ -24,6 +26,7 @@ import type { CommandContext } from '../../events/index.ts';
 import type { TableState } from './table-events.ts';
 import { OVERLAP_OPTION, type MaterializedTableDefinition, type RefreshScheduler } from './types.ts';
 import { checkPolicy } from './overlap.ts';
+import { alterFreshness, alterQuery } from './alter.ts';
 
 export interface LifecycleDeps {
   registry: TableRegistry;
@@ -40,7 +43,7 @@ const tableId = (id: ObjectIdentifier) => ({ catalog: id.catalog, database: id.d
 export class TableLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  async create(stmt: CreateMaterializedTable, statement: string, ctx: CommandContext): Promise<{ created: boolean }> {
+  async create(stmt: CreateMaterializedTable, statement: string, ctx: CommandContext, initConfig: Record<string, string> = {}): Promise<{ created: boolean }> {
     const id = asSerializableString(stmt.identifier);
     return this.deps.registry.exclusive(id, async () => {
       const { registry, warehouse, scheduler } = this.deps;
@@ -72,7 +75,7 @@ export class TableLifecycle {
         await warehouse.createTable(tableId(stmt.identifier), columns, { partitionKeys: [...stmt.partitionKeys] });
         tableCreated = true;
         const handler = await scheduler.createRefreshWorkflow(
-          new CreatePeriodicRefreshWorkflow(id, stmt.query, stmt.cronExpression, {}, {}, '', { timeZone: this.deps.timeZone, ...ctx }),
+          new CreatePeriodicRefreshWorkflow(id, stmt.query, stmt.cronExpression, initConfig, {}, '', { timeZone: this.deps.timeZone, ...ctx }),
         );
         const bytes = Buffer.from(scheduler.getRefreshHandlerSerializer().serialize(handler)).toString('base64');
         await registry.append(id, [{
@@ -86,7 +89,7 @@ export class TableLifecycle {
         const reason = error instanceof Error ? error.message : String(error);
         await registry.append(id, [{ type: 'MaterializedTableCreationFailed', data: { identifier: id, error: reason } }], ctx);
         if (!tableCreated) throw error;
-        throw new FlinkExecutionError(msg.createWorkflowFailed(id), { cause: error });
+        throw new FlinkExecutionError(msg.createWorkflowFailed(id), { cause: new Error(msg.workflowCreateFailed(id), { cause: error }) });
       }
     });
   }
@@ -102,7 +105,7 @@ export class TableLifecycle {
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(this.handlerOf(table), ctx));
       } catch (error) {
-        throw new FlinkExecutionError(msg.suspendFailed(id), { cause: error });
+        throw new FlinkExecutionError(msg.suspendFailed(id), { cause: new Error(msg.workflowSuspendFailed(this.handlerOf(table).asSummaryString()), { cause: error }) });
       }
       await this.deps.registry.append(id, [{ type: 'MaterializedTableSuspended', data: { identifier: id, by: ctx.actor, reason: ctx.reason ?? null, automatic } }], ctx);
     });
@@ -117,7 +120,7 @@ export class TableLifecycle {
       try {
         await this.deps.scheduler.modifyRefreshWorkflow(new ResumeRefreshWorkflow(this.handlerOf(table), options, ctx));
       } catch (error) {
-        throw new FlinkExecutionError(msg.resumeFailed(id), { cause: error });
+        throw new FlinkExecutionError(msg.resumeFailed(id), { cause: new Error(msg.workflowResumeFailed(this.handlerOf(table).asSummaryString()), { cause: error }) });
       }
       await this.deps.registry.append(id, [{ type: 'MaterializedTableResumed', data: { identifier: id, by: ctx.actor, dynamicOptions: options } }], ctx);
     });
@@ -128,8 +131,9 @@ export class TableLifecycle {
     return this.deps.registry.exclusive(id, async () => {
       const table = this.deps.registry.get(id);
       if (!table) {
-        if (ifExists) return { dropped: false };
+        // A plain table of that name is refused even with IF EXISTS: only a missing table is let pass.
         if (await this.deps.warehouse.tableExists(tableId(identifier))) throw new FlinkValidationError(msg.notMaterialized(id));
+        if (ifExists) return { dropped: false };
         throw new FlinkValidationError(msg.doesNotExist(id), undefined, 'TABLE_NOT_FOUND');
       }
       if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.dropInitializing(id), undefined, 'TABLE_INITIALIZING');
@@ -138,7 +142,8 @@ export class TableLifecycle {
       } catch (error) {
         // Flink: a missing workflow is fine (e.g. lost by a restart of Flink's in-memory scheduler).
         if (!(error instanceof WorkflowException && error.code === 'WORKFLOW_NOT_FOUND')) {
-          throw new FlinkExecutionError(msg.deleteWorkflowFailed(id), { cause: error });
+          const middle = new Error(msg.workflowDeleteFailed(this.handlerOf(table).asSummaryString()), { cause: error });
+          throw new FlinkExecutionError(msg.deleteWorkflowFailed(id), { cause: middle });
         }
       }
       await this.deps.cancelRefreshes(id, ctx);
@@ -146,6 +151,34 @@ export class TableLifecycle {
       await this.deps.registry.append(id, [{ type: 'MaterializedTableDropped', data: { identifier: id, by: ctx.actor } }], ctx);
       return { dropped: true };
     });
+  }
+
+  /** ALTER MATERIALIZED TABLE … SET FRESHNESS / AS <query>, under the table's lock. */
+  async alter(stmt: AlterFreshness | AlterQuery, ctx: CommandContext): Promise<void> {
+    const id = asSerializableString(stmt.identifier);
+    await this.deps.registry.exclusive(id, async () => {
+      const table = await this.require(id);
+      if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'alter'), undefined, 'TABLE_INITIALIZING');
+      const a = { deps: this.deps, table, handler: () => this.handlerOf(table), ctx };
+      await (stmt.kind === 'alter-freshness' ? alterFreshness(stmt, a) : alterQuery(stmt, a));
+    });
+  }
+
+  /** The materialized table a name denotes, matched as DuckDB matches names (ignoring case), if any. */
+  materializedTable(identifier: ObjectIdentifier): TableState | undefined {
+    const id = asSerializableString(identifier).toLowerCase();
+    return this.deps.registry.list().find((t) => t.definition.identifier.toLowerCase() === id);
+  }
+
+  materializedTables(): TableState[] {
+    return this.deps.registry.list();
+  }
+
+  /** As `materializedTable`, or Flink's not-found message. */
+  requireMaterialized(identifier: ObjectIdentifier): TableState {
+    const table = this.materializedTable(identifier);
+    if (!table) throw new FlinkValidationError(msg.doesNotExist(asSerializableString(identifier)), undefined, 'TABLE_NOT_FOUND');
+    return table;
   }
 
   private async require(id: string): Promise<TableState> {

@@ -142,6 +142,8 @@ export class MaterializedTableManager {
       warehouse: this.warehouse,
       lifecycle: this.lifecycle,
       timeZone: this.timeZone,
+      execution: ctx.execution ?? {},
+      ...(ctx.session ? { session: ctx.session } : {}),
       refresh: (s) => this.refreshMaterializedTable(s.identifier, false, null, {}, { ...s.partition }, {}, ctx),
     });
   }
@@ -248,7 +250,8 @@ export class MaterializedTableManager {
           scheduleTime: request.scheduleTimeText,
           dynamicOptions: request.dynamicOptions,
           staticPartitions: {},
-          executionConfig: request.executionConfig,
+          // Flink's job opens the refresh session with initConfig, then the refresh applies executionConfig over it.
+          executionConfig: { ...request.initConfig, ...request.executionConfig },
           workflowId: request.workflowId,
           nominalTime: request.scheduleTime,
           manual: request.manual,

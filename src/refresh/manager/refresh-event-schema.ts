@@ -37,6 +37,7 @@ const VERSION_1: Record<TableEvent['type'] | OperationEventType, TSchema> = {
   MaterializedTableSuspended: Type.Object({ identifier: text, by: text, reason: nullable(text), automatic: Type.Boolean() }),
   MaterializedTableResumed: Type.Object({ identifier: text, by: text, dynamicOptions: nullable(stringMap) }),
   MaterializedTableDropped: Type.Object({ identifier: text, by: text }),
+  MaterializedTableAltered: Type.Object({ identifier: text, by: text, change: Type.Union([Type.Literal('freshness'), Type.Literal('query')]), definition }),
   RefreshFireSkipped: Type.Object({ identifier: text, scheduleTime: nullable(text), policy: text, skippedAt: instant }),
   RefreshSubmitted: Type.Object({
     ...op,

@@ -1,14 +1,20 @@
 import type { CommandContext } from '../../events/index.ts';
-import { asSerializableString, type Statement } from '../flink/index.ts';
+import { asSerializableString, asSummaryString, FlinkValidationError, type Statement, workflowInitConfig } from '../flink/index.ts';
+import { msg } from './messages.ts';
+import { describe, showCreate, showTables } from './show.ts';
 import type { OperationHandle } from '../operations/index.ts';
-import type { WarehouseExecutor } from '../warehouse/index.ts';
+import type { ExecuteOptions, WarehouseExecutor } from '../warehouse/index.ts';
 import type { TableLifecycle } from './lifecycle.ts';
-import type { StatementResult } from './types.ts';
+import type { SessionConfiguration, StatementResult } from './types.ts';
 
 export interface StatementDeps {
   warehouse: WarehouseExecutor;
   lifecycle: TableLifecycle;
   timeZone: string;
+  /** Plain SQL's cancel signal and timeout. */
+  execution: ExecuteOptions;
+  /** The Flink session's configuration, for a created workflow's initConfig. */
+  session?: SessionConfiguration;
   /** ALTER … REFRESH: a one-time refresh of the statement's partitions. */
   refresh: (stmt: Extract<Statement, { kind: 'refresh' }>) => Promise<OperationHandle>;
 }
@@ -17,12 +23,13 @@ export interface StatementDeps {
 export async function dispatchStatement(stmt: Statement, sql: string, ctx: CommandContext, deps: StatementDeps): Promise<StatementResult> {
   switch (stmt.kind) {
     case 'sql': {
-      const r = await deps.warehouse.execute(stmt.sql);
-      return { kind: 'query', columns: r.columns, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
+      const r = await deps.warehouse.execute(stmt.sql, deps.execution);
+      return { kind: 'query', columns: r.columns, columnTypes: r.columnTypes, resultKind: r.resultKind, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
     }
     case 'create': {
       const id = asSerializableString(stmt.identifier);
-      const { created } = await deps.lifecycle.create(stmt, sql, ctx);
+      const initConfig = deps.session ? workflowInitConfig(deps.session.configuration, deps.session.defaults) : {};
+      const { created } = await deps.lifecycle.create(stmt, sql, ctx, initConfig);
       const message = created
         ? `Materialized table ${id} created; refresh workflow scheduled (${stmt.cronExpression}, ${deps.timeZone}).`
         : `Materialized table ${id} already exists; nothing was done.`;
@@ -46,6 +53,28 @@ export async function dispatchStatement(stmt: Statement, sql: string, ctx: Comma
       const id = asSerializableString(stmt.identifier);
       const { dropped } = await deps.lifecycle.drop(stmt.identifier, stmt.ifExists, ctx);
       return { kind: 'ddl', table: id, message: dropped ? `Materialized table ${id} dropped.` : `Materialized table ${id} does not exist; nothing was done.` };
+    }
+    case 'drop-table': {
+      // DROP TABLE drops plain tables only, as in Flink; IF EXISTS then leaves a materialized table alone.
+      if (!deps.lifecycle.materializedTable(stmt.identifier)) return dispatchStatement({ kind: 'sql', sql: stmt.sql }, sql, ctx, deps);
+      const id = asSerializableString(stmt.identifier);
+      if (!stmt.ifExists) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(stmt.identifier)));
+      return { kind: 'ddl', table: id, message: `${id} is a materialized table; DROP TABLE IF EXISTS leaves it (use DROP MATERIALIZED TABLE).` };
+    }
+    case 'alter-freshness':
+    case 'alter-query': {
+      const id = asSerializableString(stmt.identifier);
+      await deps.lifecycle.alter(stmt, ctx);
+      const what = stmt.kind === 'alter-freshness' ? `freshness set to ${stmt.freshness.interval} ${stmt.freshness.unit} (cron ${stmt.cronExpression})` : 'query replaced';
+      return { kind: 'ddl', table: id, message: `Materialized table ${id}: ${what}.` };
+    }
+    case 'show-tables':
+      return showTables(stmt, deps.lifecycle.materializedTables());
+    case 'show-create':
+      return showCreate(deps.lifecycle.requireMaterialized(stmt.identifier).definition);
+    case 'describe': {
+      const table = deps.lifecycle.materializedTable(stmt.identifier);
+      return table ? describe(table.definition) : dispatchStatement({ kind: 'sql', sql: stmt.sql }, sql, ctx, deps);
     }
     default: {
       const never: never = stmt;

@@ -20,6 +20,8 @@ export type TableEvent =
   | { type: 'MaterializedTableSuspended'; data: { identifier: string; by: string; reason: string | null; automatic: boolean } }
   | { type: 'MaterializedTableResumed'; data: { identifier: string; by: string; dynamicOptions: Record<string, string> | null } }
   | { type: 'MaterializedTableDropped'; data: { identifier: string; by: string } }
+  /** ALTER … SET FRESHNESS or AS <query>: the definition from now on (`change` says which part moved). */
+  | { type: 'MaterializedTableAltered'; data: { identifier: string; by: string; change: 'freshness' | 'query'; definition: MaterializedTableDefinition } }
   /** A fire the overlap policy dropped: recorded so the table's history shows it, not only the workflow's ledger. */
   | { type: 'RefreshFireSkipped'; data: { identifier: string; scheduleTime: string | null; policy: string; skippedAt: number } };
 
@@ -30,6 +32,7 @@ export const TABLE_EVENT_TYPES: readonly TableEvent['type'][] = [
   'MaterializedTableSuspended',
   'MaterializedTableResumed',
   'MaterializedTableDropped',
+  'MaterializedTableAltered',
   'RefreshFireSkipped',
 ];
 
@@ -74,6 +77,8 @@ export function evolveTable(state: TableState | undefined, event: TableEvent, ve
       return state && { ...state, status: 'SUSPENDED', suspendedBy: event.data.by, suspendReason: event.data.reason, suspendedAutomatically: event.data.automatic, version };
     case 'MaterializedTableResumed':
       return state && { ...state, status: 'ACTIVATED', suspendedBy: null, suspendReason: null, suspendedAutomatically: false, version };
+    case 'MaterializedTableAltered':
+      return state && { ...state, definition: event.data.definition, version };
     case 'RefreshFireSkipped':
       return state && { ...state, version };
     default: {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock/index.ts';
 import type { EventStore } from '../../events/index.ts';
 import type { WorkflowInfo } from '../../projections/index.ts';
-import type { WarehouseExecutor, WarehouseValue } from '../warehouse/index.ts';
+import type { ResultKind, WarehouseExecutor, WarehouseType, WarehouseValue } from '../warehouse/index.ts';
 import type {
   CreatePeriodicRefreshWorkflow,
   DeleteRefreshWorkflow,
@@ -54,15 +54,25 @@ export interface ManagerOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+/** A Flink session's configuration and the gateway defaults beneath it. */
+export interface SessionConfiguration {
+  configuration: Record<string, string>;
+  defaults: Record<string, string>;
+}
+
 /** Who asks and why; recorded on every event the call appends. */
 export interface StatementContext {
   actor?: string;
   reason?: string;
   correlationId?: string;
+  /** A plain SQL statement's cancel signal and timeout (a Flink session's operation cancel, executionTimeout). */
+  execution?: { signal?: AbortSignal; timeoutMs?: number };
+  /** The Flink session the statement runs in: a CREATE MATERIALIZED TABLE's workflow takes its initConfig from it. */
+  session?: SessionConfiguration;
 }
 
 export type StatementResult =
-  | { kind: 'query'; columns: string[]; rows: WarehouseValue[][]; rowsChanged?: number }
+  | { kind: 'query'; columns: string[]; columnTypes: WarehouseType[]; resultKind: ResultKind; rows: WarehouseValue[][]; rowsChanged?: number }
   | { kind: 'ddl'; table: string; message: string }
   | { kind: 'operation'; table: string; operationHandle: OperationHandle };
 

@@ -43,11 +43,13 @@ export type {
   CreateTableOptions,
   ExecuteOptions,
   ExecuteResult,
+  ResultKind,
   OpenOptions,
   RefreshPhase,
   RefreshRequest,
   RefreshResult,
   TableId,
   WarehouseExecutor,
+  WarehouseType,
   WarehouseValue,
 } from './types.ts';

@@ -14,8 +14,26 @@ export interface ColumnSpec {
 /** A JSON-safe value: BIGINTs become numbers when safe (else strings), dates and timestamps ISO strings. */
 export type WarehouseValue = null | boolean | number | string | WarehouseValue[] | { [key: string]: WarehouseValue };
 
+/** A result column's DuckDB type: `id` is DuckDB's type id name (`INTEGER`, `DECIMAL`, `LIST`, `STRUCT`, …). */
+export interface WarehouseType {
+  id: string;
+  width?: number;
+  scale?: number;
+  length?: number;
+  element?: WarehouseType;
+  key?: WarehouseType;
+  value?: WarehouseType;
+  fields?: { name: string; type: WarehouseType }[];
+}
+
+/** `query`: a SELECT; `content`: other rows (EXPLAIN, PRAGMA); `change`: INSERT/UPDATE/DELETE; `command`: the rest. */
+export type ResultKind = 'query' | 'content' | 'change' | 'command';
+
 export interface ExecuteResult {
   columns: string[];
+  /** The result schema as DuckDB reports it, one per column (an empty result keeps its types). */
+  columnTypes: WarehouseType[];
+  resultKind: ResultKind;
   rows: WarehouseValue[][];
   /** Set for INSERT, UPDATE and DELETE. */
   rowsChanged?: number;
@@ -77,6 +95,8 @@ export interface WarehouseExecutor {
   execute(sql: string, options?: ExecuteOptions): Promise<ExecuteResult>;
   describeQuery(query: string): Promise<ColumnSpec[]>;
   createTable(id: TableId, columns: ColumnSpec[], options?: CreateTableOptions): Promise<void>;
+  /** Appends columns (ALTER MATERIALIZED TABLE … AS a query with more columns); existing rows get NULL. */
+  addColumns(id: TableId, columns: ColumnSpec[]): Promise<void>;
   dropTable(id: TableId, options?: { ifExists?: boolean }): Promise<void>;
   tableExists(id: TableId): Promise<boolean>;
   refresh(request: RefreshRequest): Promise<RefreshResult>;

@@ -10,9 +10,10 @@ import { DEFAULT_DATABASE, FRESHET_CATALOG, quoteIdent, quoteLiteral, toDuckDbNa
 import { KeyedMutex } from './keyed-mutex.ts';
 import { ConnectionPool } from './pool.ts';
 import { runRefresh } from './refresh.ts';
+import { describeType, resultKind } from './result-types.ts';
 import { runChecked } from './run-checked.ts';
 import { checkAllowedDirs, seal } from './sandbox.ts';
-import { createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
+import { addColumnSql, createSchemaSql, createTableSql, dropTableSql, TABLE_EXISTS_SQL } from './sql/ddl.ts';
 import { buildRefreshStatements, normalizeQuery } from './sql/refresh.ts';
 import { checkColumns } from './table-spec.ts';
 import { toWarehouseValue } from './values.ts';
@@ -113,7 +114,12 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
       const guard = new StatementGuard(options, queryCancelled);
       return withConnection(guard, async (connection) => {
         const reader = await runChecked(connection, guard, sql, options.params);
-        const result: ExecuteResult = { columns: reader.columnNames(), rows: reader.convertRows(toWarehouseValue) };
+        const result: ExecuteResult = {
+          columns: reader.columnNames(),
+          columnTypes: reader.columnTypes().map(describeType),
+          resultKind: resultKind(reader.statementType),
+          rows: reader.convertRows(toWarehouseValue),
+        };
         if (CHANGING.has(reader.statementType)) result.rowsChanged = reader.rowsChanged;
         return result;
       });
@@ -146,6 +152,23 @@ export function createDuckDbWarehouse(): WarehouseExecutor {
         for (const column of columns) canonical.push({ name: column.name, type: await canonicalColumnType(connection, column.name, column.type) });
         await connection.run(createSchemaSql(FRESHET_CATALOG, name.schema));
         await connection.run(createTableSql(name, canonical, options.ifNotExists ?? false));
+      });
+    },
+
+    async addColumns(id: TableId, columns: ColumnSpec[]) {
+      const name = toDuckDbName(id);
+      await withConnection(plain(), async (connection) => {
+        const canonical: ColumnSpec[] = [];
+        for (const column of columns) canonical.push({ name: column.name, type: await canonicalColumnType(connection, column.name, column.type) });
+        // All or none: a failure half-way leaves the table as it was.
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          for (const column of canonical) await connection.run(addColumnSql(name, column));
+          await connection.run('COMMIT');
+        } catch (error) {
+          await connection.run('ROLLBACK');
+          throw toWarehouseError(error);
+        }
       });
     },
 

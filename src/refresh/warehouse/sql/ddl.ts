@@ -12,6 +12,11 @@ export function createTableSql(name: DuckDbTableName, columns: ColumnSpec[], ifN
   return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${name.qualified} (\n${body}\n)`;
 }
 
+/** One `ALTER TABLE … ADD COLUMN` per column (DuckDB adds one at a time); types as in createTableSql. */
+export function addColumnSql(name: DuckDbTableName, column: ColumnSpec): string {
+  return `ALTER TABLE ${name.qualified} ADD COLUMN ${quoteIdent(column.name, 'column name')} ${column.type}`;
+}
+
 export function dropTableSql(name: DuckDbTableName, ifExists: boolean): string {
   return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${name.qualified}`;
 }
