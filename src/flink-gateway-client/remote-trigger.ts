@@ -35,5 +35,7 @@ export function routingRefreshTrigger(local: RefreshTrigger, gateways: GatewayAl
     },
     // Only local refreshes are recorded by this process's manager; a remote fire's outcome is in the ledger.
     ...(local.recall ? { recall: local.recall.bind(local) } : {}),
+    // The ledger's refresh outcomes: the local manager's; a remote operation's handle it does not know stays `fired`.
+    ...(local.outcomes ? { outcomes: local.outcomes.bind(local) } : {}),
   };
 }

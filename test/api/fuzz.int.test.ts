@@ -33,6 +33,7 @@ const ROUTES: [Method, string][] = [
   ['GET', '/v1/backfills'],
   ['GET', '/v1/backfills/{id}'],
   ['POST', '/v1/backfills/{id}/cancel'],
+  ['GET', '/v1/console/overview'],
   ['PATCH', '/v1/workflows/{id}'],
   ['POST', '/v1/workflows/{id}/suspend'],
   ['POST', '/v1/workflows/{id}/resume'],

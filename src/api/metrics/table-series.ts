@@ -43,6 +43,6 @@ export function tableSeries(registry: Registry, tables: TableSource, clock: Cloc
   perTable('freshet_table_data_age_seconds', 'Age of the table\'s data: since its newest successful refresh began reading its sources (the lag of `describe`).', (t) =>
     t.lag.stalenessMs === null ? null : t.lag.stalenessMs / 1000,
   );
-  perTable('freshet_table_behind_freshness', '1 when the data is older than twice the declared freshness (a refresh is missing) or the table was never refreshed, else 0.', (t) => (t.lag.behind ? 1 : 0));
+  perTable('freshet_table_behind_freshness', '1 when the data is older than twice the declared freshness (a refresh is missing; never refreshed: twice the freshness since creation), else 0.', (t) => (t.lag.behind ? 1 : 0));
   perTable('freshet_table_consecutive_failures', 'Refreshes failed in a row since the last success.', (t) => t.refresh.consecutiveFailures);
 }

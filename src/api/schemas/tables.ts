@@ -71,7 +71,7 @@ export const TableInfo = Type.Object({
       dataTime: NullableString,
       stalenessMs: Type.Union([Type.Number(), Type.Null()]),
       freshnessMs: Type.Number(),
-      behind: Type.Boolean({ description: 'Data older than twice the freshness (at least one refresh missing), or never refreshed.' }),
+      behind: Type.Boolean({ description: 'Data older than twice the freshness (at least one refresh missing); never refreshed: twice the freshness since its workflow was created.' }),
     },
     { description: "Freshness lag: when the newest successful refresh began reading its sources (dataTime), and the data's age against the declared freshness." },
   ),

@@ -75,6 +75,7 @@ export class TableQueries {
   }
 
   info(t: TableState): TableInfo {
+    const workflow = t.workflowId ? (this.deps.scheduler.projection.get(t.workflowId) ?? null) : null;
     return {
       definition: t.definition,
       status: t.status === 'GONE' ? 'ACTIVATED' : t.status,
@@ -82,21 +83,24 @@ export class TableQueries {
       overlapPolicy: this.deps.policyOf(t),
       suspendedBy: t.suspendedBy,
       suspendReason: t.suspendReason,
-      workflow: t.workflowId ? (this.deps.scheduler.projection.get(t.workflowId) ?? null) : null,
+      workflow,
       refresh: this.refreshStatus(t),
-      lag: this.lagOf(t),
+      lag: this.lagOf(t, workflow),
     };
   }
 
   /**
    * Freshness lag (Snowflake's TARGET_LAG, from the log): how old the table's data is against its declared
    * freshness. A table refreshed every F is up to F plus a refresh's duration old just before the next refresh
-   * lands, so it is behind when its data is older than twice its freshness: at least one refresh is missing.
+   * lands, so it is behind when its data is older than twice its freshness: at least one refresh is missing. A
+   * table never refreshed is behind once twice its freshness has passed since its workflow was created.
    */
-  lagOf(t: TableState): TableInfo['lag'] {
+  lagOf(t: TableState, workflow: TableInfo['workflow']): TableInfo['lag'] {
     const freshnessMs = freshnessToMillis(t.definition.freshness);
     const dataTime = this.deps.views.dataTime(t.definition.identifier);
-    const stalenessMs = dataTime === null ? null : Math.max(0, this.deps.clock.now() - dataTime);
-    return { dataTime: dataTime === null ? null : new Date(dataTime).toISOString(), stalenessMs, freshnessMs, behind: stalenessMs === null || stalenessMs > 2 * freshnessMs };
+    const now = this.deps.clock.now();
+    const stalenessMs = dataTime === null ? null : Math.max(0, now - dataTime);
+    const since = dataTime ?? (workflow ? Date.parse(workflow.creationTime) : null);
+    return { dataTime: dataTime === null ? null : new Date(dataTime).toISOString(), stalenessMs, freshnessMs, behind: since !== null && now - since > 2 * freshnessMs };
   }
 }
