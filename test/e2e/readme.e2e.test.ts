@@ -240,9 +240,12 @@ describe('README quickstart, as written', () => {
     expect(r.stdout).toMatch(/^OK: 5 of 5 checks passed /);
   });
 
-  it('the API is described at /docs', async () => {
+  it('the API is described at /docs, and the console is served at /', async () => {
     const docs = await fetch(`${freshet.url}/docs`);
     expect(docs.status).toBe(200);
+    const console = await fetch(`${freshet.url}/`);
+    expect(console.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await console.text()).toContain('<script type="module" src="/console/app.mjs">');
   });
 
   it('every command in the README was run above or is exempt for a stated reason', () => {
