@@ -114,6 +114,7 @@ describe('the console in Chromium', () => {
   it('is usable by keyboard alone on a narrow window', async () => {
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${server.url}/#/`);
+    await row().waitFor(WAIT); // the first page is in: a search typed now is not overtaken by it
     await page.getByLabel('Search tables').focus();
     await page.keyboard.type('dail');
     await page.getByText('1–1 of 1 tables').waitFor(WAIT);
