@@ -1,12 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { parse } from 'yaml';
 
-/** Flink's published OpenAPI specs of the SQL Gateway REST API, beside the project (../shared/flink). */
-export const SPEC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'shared', 'flink');
+/**
+ * Flink's published OpenAPI specs of the SQL Gateway REST API: `FRESHET_FLINK_SPECS`, else `shared/flink` beside the
+ * project or beside any folder above it (a clone may sit deeper than the checkout). Null when none is found: the
+ * suites that need them say so and skip.
+ */
+export const SPEC_DIR: string | null = (() => {
+  if (process.env.FRESHET_FLINK_SPECS) return process.env.FRESHET_FLINK_SPECS;
+  for (let dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, '..', 'shared', 'flink');
+    if (existsSync(join(candidate, 'rest_v1_sql_gateway.yml'))) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
+})();
 
 interface Operation {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -29,6 +40,7 @@ const ROUTE_PARAMS: Record<string, string> = { session_handle: 'sessionHandle', 
 
 /** One version's endpoints, each with Ajv validators compiled from the spec's own component schemas. */
 export function loadSpec(version: number): SpecEndpoint[] {
+  if (SPEC_DIR === null) throw new Error("Flink's OpenAPI specs (shared/flink) were not found beside the project: set FRESHET_FLINK_SPECS.");
   const doc = parse(readFileSync(join(SPEC_DIR, `rest_v${version}_sql_gateway.yml`), 'utf8')) as { paths: Record<string, Record<string, Operation>>; components: object };
   // OpenAPI 3.0 schema objects are JSON Schema plus keywords Ajv need not know; refs resolve inside the document.
   const ajv = new Ajv({ strict: false, allErrors: true });
