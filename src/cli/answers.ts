@@ -28,6 +28,11 @@ interface Explanation {
   reasons: string[];
 }
 
+/** --limit as the ledger and history routes take it. */
+function limitArg(value: string): void {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 10_000) usage(`--limit '${value}': a whole number from 1 to 10000.`);
+}
+
 const partitionText = (p: Record<string, string> | null) => (p ? Object.entries(p).map(([k, v]) => `${k}=${v}`).join(',') : '');
 
 export function registerAnswers(program: Command): void {
@@ -59,7 +64,7 @@ export function registerAnswers(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (target: string, o: { from?: string; to?: string; outcome?: string; limit: string; utc?: boolean; json?: boolean }, command: Command) => {
       if (o.outcome !== undefined && !OUTCOMES.includes(o.outcome)) usage(`--outcome '${o.outcome}': use one of ${OUTCOMES.join(', ')}.`);
-      if (!/^\d+$/.test(o.limit) || Number(o.limit) < 1 || Number(o.limit) > 10_000) usage(`--limit '${o.limit}': a whole number from 1 to 10000.`);
+      limitArg(o.limit);
       const query = new URLSearchParams({ limit: o.limit });
       if (o.from !== undefined) query.set('from', instantArg('--from', o.from));
       if (o.to !== undefined) query.set('to', instantArg('--to', o.to));
@@ -90,7 +95,7 @@ export function registerAnswers(program: Command): void {
     .option('--utc', 'show times in UTC instead of the local zone')
     .option('--json', 'print JSON')
     .action(async (target: string, o: { limit: string; utc?: boolean; json?: boolean }, command: Command) => {
-      if (!/^\d+$/.test(o.limit) || Number(o.limit) < 1 || Number(o.limit) > 10_000) usage(`--limit '${o.limit}': a whole number from 1 to 10000.`);
+      limitArg(o.limit);
       const id = await workflowOf(command, target);
       const doc = await clientOf(command).call<{ events: { version: number; type: string; actor: string; reason: string | null; occurredAt: string }[] }>('GET', `/v1/workflows/${id}/history?limit=${o.limit}`);
       const time = timeView(o.utc);
