@@ -32,7 +32,8 @@ export interface FireResult {
  * (succeeded, failed after its attempts, cancelled), or running while it is in flight.
  */
 export interface RefreshOutcome {
-  state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** `fired`: submitted to a remote gateway whose job nothing follows to its end (no JobManager configured). */
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'fired';
   partition: StringMap;
   rowsWritten: number | null;
   /** From the first attempt's start to the end; null while running. */
@@ -41,6 +42,19 @@ export interface RefreshOutcome {
   /** The last attempt's error (the reason for a cancel), as the user needs it. */
   error: string | null;
   endedAt: number | null;
+  /** A refresh submitted to another gateway: its operation, job and how its end was learnt. */
+  remote?: RemoteJob;
+}
+
+/** What a remote gateway answered a refresh with (Flink's refresh result row), and the job's end state when followed. */
+export interface RemoteJob {
+  gateway: string;
+  jobId: string;
+  clusterInfo: StringMap;
+  /** Flink's JobStatus (FINISHED, FAILED, CANCELED) or the freshet operation's status; null until it ends. */
+  jobState: string | null;
+  /** The JobManager or freshet gateway the job was followed through; null when nothing follows it. */
+  followedVia: string | null;
 }
 
 /** What a trigger durably recorded of an earlier fire (see RefreshTrigger.recall). */

@@ -8,6 +8,11 @@ export interface AllowListOptions {
   upstream?: string;
   /** Further gateways (`--allow-gateway`, repeatable; FRESHET_ALLOWED_GATEWAYS, comma-separated). */
   allowed?: readonly string[];
+  /**
+   * The Flink JobManager's REST address (`--flink-jobmanager`, FRESHET_FLINK_JOBMANAGER): remote refresh jobs are
+   * followed there to their end. Like the gateways it comes from configuration only, never from a request.
+   */
+  jobManager?: string;
 }
 
 /** `http://h:p` of a URL (default ports dropped, host lower-cased), or undefined when it is no http(s) URL. */
@@ -29,6 +34,7 @@ export class GatewayAllowList {
   private readonly own = new Set<string>();
   private readonly remote = new Set<string>();
   readonly upstream: string | undefined;
+  readonly jobManager: string | undefined;
 
   constructor(options: AllowListOptions = {}) {
     for (const url of [...(options.upstream ? [options.upstream] : []), ...(options.allowed ?? [])]) {
@@ -37,6 +43,8 @@ export class GatewayAllowList {
       this.remote.add(origin);
     }
     this.upstream = options.upstream ? originOf(options.upstream) : undefined;
+    if (options.jobManager !== undefined && !originOf(options.jobManager)) throw new GatewayNotAllowedError(`JobManager '${options.jobManager}' is not an http(s) URL; give it as http://host:port (Flink's rest.address and rest.port).`);
+    this.jobManager = options.jobManager === undefined ? undefined : originOf(options.jobManager);
   }
 
   /** freshet's own address (the server adds the one it listens on). */

@@ -53,28 +53,38 @@ export class GatewayClient {
     await this.call('DELETE', `/v3/sessions/${encodeURIComponent(session)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: object): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.baseUrl), {
-        method,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-      });
-    } catch (error) {
-      const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : causeText(error);
-      throw new GatewayError(`The Flink gateway ${this.baseUrl} did not answer ${method} ${path.split('?')[0]}: ${why}.`, 0);
-    }
-    const text = await res.text();
-    const json = text === '' ? {} : safeJson(text);
-    if (!res.ok) {
-      const errors = (json as { errors?: unknown }).errors;
-      const detail = Array.isArray(errors) ? errors.join('; ') : text.slice(0, 500);
-      throw new GatewayError(`The Flink gateway ${this.baseUrl} answered ${method} ${path.split('?')[0]} with ${res.status}: ${detail}`, res.status);
-    }
-    return json as T;
+  private call<T>(method: string, path: string, body?: object): Promise<T> {
+    return requestJson<T>(this.baseUrl, method, path, this.timeoutMs, 'Flink gateway', body);
   }
 }
+
+/**
+ * One JSON request to a Flink REST endpoint (a gateway, a JobManager): a GatewayError with status 0 when it does not
+ * answer in time, else with the status and Flink's `{"errors": […]}` text when it answers an error.
+ */
+export async function requestJson<T>(baseUrl: string, method: string, path: string, timeoutMs: number, who: string, body?: object): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, baseUrl), {
+      method,
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : causeText(error);
+    throw new GatewayError(`The ${who} ${baseUrl} did not answer ${method} ${path.split('?')[0]}: ${why}.`, 0);
+  }
+  const text = await res.text();
+  const json = text === '' ? {} : safeJson(text);
+  if (!res.ok) {
+    const errors = (json as { errors?: unknown }).errors;
+    const detail = Array.isArray(errors) ? errors.join('; ') : text.slice(0, 500);
+    throw new GatewayError(`The ${who} ${baseUrl} answered ${method} ${path.split('?')[0]} with ${res.status}: ${detail}`, res.status);
+  }
+  return json as T;
+}
+
+export const getJson = <T>(baseUrl: string, path: string, timeoutMs: number, who: string): Promise<T> => requestJson<T>(baseUrl, 'GET', path, timeoutMs, who);
 
 const causeText = (error: unknown): string => {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;

@@ -29,6 +29,8 @@ export interface RetryOptions {
   notReadyDelayMs?: number;
   /** Waits; injected so tests run on their own time. */
   sleep?: (ms: number) => Promise<void>;
+  /** Told each attempt's number as it starts (the ledger records how many the refresh took). */
+  onAttempt?: (attempt: number) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -49,6 +51,7 @@ export async function runRemoteRefresh(client: GatewayClient, r: RemoteRefresh, 
   const attempts = retry.attempts ?? 3;
   const sleep = retry.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
+    retry.onAttempt?.(attempt);
     try {
       return await attemptRefresh(client, r, retry.notReadyDelayMs ?? 10, sleep);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events/index.ts';
-import type { RefreshOutcome } from '../engine/index.ts';
+import type { RefreshOutcome, RemoteJob } from '../engine/index.ts';
 import { scheduleOfSpec, type FiredData, type ScheduleSpec, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
 
 /**
@@ -36,6 +36,8 @@ export interface Occurrence {
   /** Attempts the refresh took (retries included); 0 when no refresh ran. */
   attempts: number;
   endedAt: string | null;
+  /** A refresh run on another gateway: its job id, cluster info and the job's end state as followed; else null. */
+  remote: RemoteJob | null;
   cronExpression: string;
   cronDialect: 'quartz' | 'unix';
 }
@@ -73,6 +75,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     durationMs: null,
     attempts: 0,
     endedAt: null,
+    remote: null,
     cronExpression: spec.cronExpression,
     cronDialect: spec.cronDialect ?? 'quartz',
   });
@@ -136,6 +139,7 @@ export function withRefreshOutcomes(occurrences: readonly Occurrence[], outcomes
       attempts: r.attempts,
       error: r.error,
       endedAt: r.endedAt === null ? null : iso(r.endedAt),
+      remote: r.remote ?? null,
     };
   });
 }

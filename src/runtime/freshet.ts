@@ -4,7 +4,7 @@ import { type EventStore, openEventStore } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
 import type { RefreshTrigger } from '../engine/index.ts';
-import { type AllowListOptions, GatewayAllowList, type RemoteTriggerOptions, routingRefreshTrigger } from '../flink-gateway-client/index.ts';
+import { type AllowListOptions, GatewayAllowList, RemoteExecutor, type RemoteTriggerOptions } from '../flink-gateway-client/index.ts';
 import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { engineIdentity } from './engine-identity.ts';
@@ -104,7 +104,8 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   });
   // A workflow whose restEndpointUrl names another gateway refreshes there; freshet's own (or none) refreshes here.
   const gateways = new GatewayAllowList(options.gateways);
-  deferred.bind(routingRefreshTrigger(tables.asRefreshTrigger(), gateways, options.remote));
+  const remote = new RemoteExecutor({ store, clock, gateways }, { onError: (error, where) => console.error(`[freshet remote] ${where}:`, error), ...options.remote });
+  deferred.bind(remote.trigger(tables.asRefreshTrigger()));
   const backfills = new BackfillService({ store, clock, tables, onError: (error, where) => console.error(`[freshet backfill] ${where}:`, error) });
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
@@ -112,7 +113,9 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     await scheduler.open({ engine: options.engine !== 'deferred' });
     await tables.recoverInterruptedCommands();
     await backfills.open();
+    await remote.start();
   } catch (error) {
+    await remote.stop().catch(() => undefined);
     await backfills.stop().catch(() => undefined);
     await scheduler.close().catch(() => undefined);
     await tables.stop().catch(() => undefined);
@@ -137,6 +140,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       if (closed) return;
       closed = true;
       await scheduler.close();
+      await remote.stop();
       await backfills.stop();
       await tables.stop(options.graceMs ?? 0);
       await warehouse.close();

@@ -88,6 +88,19 @@ export const Occurrence = Type.Object({
   durationMs: nullable('number'),
   attempts: Type.Integer({ description: 'Attempts the refresh took, retries included.' }),
   endedAt: NullableInstant,
+  remote: Type.Union([
+    Type.Object(
+      {
+        gateway: Type.String(),
+        jobId: Type.String(),
+        clusterInfo: StringMap,
+        jobState: nullable('string', "Flink's JobStatus (FINISHED, FAILED, CANCELED) or the freshet operation's status once the job ended; null before."),
+        followedVia: nullable('string', 'The JobManager or freshet gateway the job is followed through; null when nothing follows it (outcome fired).'),
+      },
+      { description: 'A refresh submitted to another gateway: its refresh result (job id, cluster info) and the job end as followed.' },
+    ),
+    Type.Null(),
+  ]),
   cronExpression: Type.String(),
   cronDialect: CronDialect,
 });
