@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/index.ts';
+import { remoteRefreshStreamName } from '../../src/flink-gateway-client/index.ts';
 import { type FreshetRuntime, openFreshet } from '../../src/runtime/index.ts';
 import { ManualClock } from '../api/support/api-harness.ts';
 
@@ -11,6 +12,17 @@ import { ManualClock } from '../api/support/api-harness.ts';
 
 const MT = '`freshet`.`default`.`daily`';
 const CREATE_MT = "CREATE MATERIALIZED TABLE daily PARTITIONED BY (ds) WITH ('partition.fields.ds.date-formatter' = 'yyyy-MM-dd') FRESHNESS = INTERVAL '1' DAY AS SELECT ds, sum(v) AS total FROM src GROUP BY ds";
+
+interface Occurrence {
+  nominalTime: string;
+  outcome: string;
+  error: string | null;
+  operationHandle: string | null;
+  rowsWritten: number | null;
+  durationMs: number | null;
+  partition: Record<string, string> | null;
+  remote: { gateway: string; jobId: string; clusterInfo: Record<string, string>; jobState: string | null; followedVia: string | null } | null;
+}
 
 interface Node {
   dir: string;
@@ -23,6 +35,8 @@ async function startNode(dir: string, port: number, extra: Parameters<typeof ope
   const server = await startServer({ runtime, port, logger: false });
   return { dir, runtime, server };
 }
+
+const yieldTurn = () => new Promise<boolean>((resolve) => setImmediate(() => resolve(true)));
 
 const call = async (base: string, method: string, path: string, body?: object) => {
   const res = await fetch(`${base}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
@@ -45,7 +59,8 @@ describe('fires that refresh a remote gateway (A → B over loopback)', () => {
       clock,
       gateways: { allowed: [b.server.url] },
       // The job's own retries, without waiting: time is the test's.
-      remote: { attempts: 2, baseDelayMs: 0, sleep: async () => undefined, onRemoteRefresh: (r) => remote.push(r) },
+      // Following B's job: each wait is a turn of the event loop, on the test's time (the clock does not move).
+      remote: { attempts: 2, baseDelayMs: 0, sleep: async () => undefined, waitUntil: yieldTurn, onRemoteRefresh: (r) => remote.push(r) },
     });
   });
   afterAll(async () => {
@@ -55,9 +70,17 @@ describe('fires that refresh a remote gateway (A → B over loopback)', () => {
     await rm(b.dir, { recursive: true, force: true });
   });
 
-  const occurrences = async (id: string) => (await call(a.server.url, 'GET', `/v1/workflows/${id}/occurrences`)).json.occurrences as { nominalTime: string; error: string | null; operationHandle: string | null }[];
+  const occurrences = async (id: string) => (await call(a.server.url, 'GET', `/v1/workflows/${id}/occurrences`)).json.occurrences as Occurrence[];
+  /** Waits until A's ledger says the fire at `nominalTime` ended (A followed B's job and recorded its end). */
+  async function settled(id: string, nominalTime: string): Promise<Occurrence> {
+    for (;;) {
+      const mine = (await occurrences(id)).find((o) => o.nominalTime === nominalTime && o.outcome !== 'running' && o.outcome !== 'claimed');
+      if (mine) return mine;
+      await yieldTurn();
+    }
+  }
   /** Triggers a fire on A and waits until A's ledger has its outcome. */
-  async function fire(id: string): Promise<{ error: string | null; operationHandle: string | null }> {
+  async function fire(id: string): Promise<Occurrence> {
     // Each fire at its own instant: a second fire at the same nominal time is the same occurrence (exactly once).
     clock.advance(60_000);
     const at = new Date(clock.now()).toISOString();
@@ -82,23 +105,48 @@ describe('fires that refresh a remote gateway (A → B over loopback)', () => {
 
     const ok = await fire(id);
     expect(ok.error).toBeNull();
-    const op = await b.runtime.tables.waitForOperation(String(ok.operationHandle)); // A's ledger holds B's handle
+    const handle = String(ok.operationHandle);
+    const op = await b.runtime.tables.waitForOperation(handle); // A's ledger holds B's handle
     // The job closes the operation once it has the job id, as Flink's does; the refresh runs to its end regardless
     // (CLOSED if it had finished by then, else FINISHED), its row written.
     expect(['FINISHED', 'CLOSED']).toContain(op.status);
     expect(op).toMatchObject({ rowsWritten: 1, kind: 'periodic', scheduleTime: '2026-03-03 00:01:00', partitions: { ds: '2026-03-02' } });
-    expect(remote.at(-1)).toMatchObject({ jobId: String(ok.operationHandle), gateway: b.server.url });
+    expect(remote.at(-1)).toMatchObject({ jobId: handle, gateway: b.server.url });
     expect((await call(b.server.url, 'POST', '/v1/statements', { statement: 'SELECT ds, total FROM daily' })).json.rows).toStrictEqual([['2026-03-02', 5]]);
+
+    // A followed B's job through B's API and recorded its end in A's own log: the ledger says what B did.
+    const done = await settled(id, ok.nominalTime);
+    const bOp = (await call(b.server.url, 'GET', `/v1/operations/${handle}`)).json;
+    expect(done).toMatchObject({
+      outcome: 'succeeded',
+      error: null,
+      rowsWritten: 1,
+      durationMs: bOp.durationMs,
+      partition: { ds: '2026-03-02' },
+      remote: { gateway: b.server.url, jobId: handle, clusterInfo: { 'execution.target': 'freshet-embedded' }, followedVia: b.server.url },
+    });
+    expect(['FINISHED', 'CLOSED']).toContain(done.remote?.jobState);
+    const recorded = await a.runtime.store.readStream(remoteRefreshStreamName(handle));
+    expect(recorded.map((e) => [e.type, e.schemaVersion])).toStrictEqual([['RemoteRefreshSubmitted', 1], ['RemoteJobEnded', 1]]);
 
     await b.server.close();
     const down = await fire(id);
     expect(down.operationHandle).toBeNull();
     expect(down.error).toMatch(new RegExp(`^The Flink gateway ${b.server.url} did not answer POST /v3/sessions: `));
+    expect(down).toMatchObject({ outcome: 'failed', remote: null });
+    // B is gone: the first fire's outcome is still A's to tell.
+    expect((await occurrences(id)).find((o) => o.nominalTime === ok.nominalTime)).toStrictEqual(done);
+
+    // A restarts: the same answer, from its log alone.
+    await a.server.close();
+    a = await startNode(a.dir, 0, { clock, gateways: { allowed: [b.server.url] }, remote: { attempts: 2, baseDelayMs: 0, sleep: async () => undefined, waitUntil: yieldTurn } });
+    expect((await occurrences(id)).find((o) => o.nominalTime === ok.nominalTime)).toStrictEqual(done);
 
     b = await startNode(b.dir, bPort);
     const back = await fire(id);
     expect(back.error).toBeNull();
     expect(await b.runtime.tables.waitForOperation(String(back.operationHandle))).toMatchObject({ rowsWritten: 1, error: null });
+    expect(await settled(id, back.nominalTime)).toMatchObject({ outcome: 'succeeded', rowsWritten: 1, remote: { jobId: back.operationHandle } });
   });
 });
 
