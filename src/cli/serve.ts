@@ -16,9 +16,10 @@ export function registerServe(program: Command): void {
       .addOption(new Option('--shutdown-grace <duration>', 'on Ctrl-C/SIGTERM, how long running refreshes may take to finish before they are cut and recorded interrupted, e.g. 30s, 2min').env('FRESHET_SHUTDOWN_GRACE').default('30 s'))
       .addOption(new Option('--log-format <format>', 'server log lines: pretty (readable) or json (for machines); default pretty on a terminal, else json').choices(['pretty', 'json']).env('FRESHET_LOG_FORMAT'))
       .option('--flink-gateway <url>', "the upstream Flink SQL Gateway workflows may refresh through (its restEndpointUrl), e.g. http://flink-gateway:8083 (env FRESHET_FLINK_GATEWAY)")
+      .option('--flink-jobmanager <url>', "the Flink JobManager's REST address; remote refresh jobs are followed there to their end for the ledger, e.g. http://jobmanager:8081 (env FRESHET_FLINK_JOBMANAGER)")
       .option('--allow-gateway <url...>', 'a further gateway a workflow restEndpointUrl may name; repeatable (env FRESHET_ALLOWED_GATEWAYS, comma-separated)')
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; flinkJobmanager?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string }) => {
     const s = serveSettings(o);
     const graceMs = durationMs(o.shutdownGrace);
     if (graceMs === undefined) usage(`--shutdown-grace '${o.shutdownGrace}': use a whole number and a unit (ms, s, min, h), e.g. '30 s'.`);
@@ -26,7 +27,8 @@ export function registerServe(program: Command): void {
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
     const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
     // The engine starts once the server listens: /healthz answers while a big log loads and its fires catch up.
-    const gateways = { ...(s.flinkGateway ? { upstream: s.flinkGateway } : {}), allowed: s.allowedGateways };
+    const jobManager = o.flinkJobmanager ?? process.env.FRESHET_FLINK_JOBMANAGER;
+    const gateways = { ...(s.flinkGateway ? { upstream: s.flinkGateway } : {}), allowed: s.allowedGateways, ...(jobManager ? { jobManager } : {}) };
     const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs, gateways, engine: 'deferred' });
     const logger = { level: process.env.FRESHET_LOG_LEVEL ?? 'warn', ...(format === 'pretty' ? { stream: prettyStream((line) => process.stdout.write(line)) } : {}) };
     let server;
