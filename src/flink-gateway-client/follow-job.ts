@@ -30,7 +30,7 @@ export const clockWait =
 export const pollDelayMs = (n: number, firstMs: number, maxMs: number): number => Math.min(firstMs * 2 ** Math.min(n - 1, 30), maxMs);
 
 /**
- * Looks at a remote job until it ends, with backoff between looks, until `deadline` (an absolute instant). A source
+ * Looks at a remote job until it ends, with backoff before each look, until `deadline` (an absolute instant). A source
  * that does not answer, or answers 5xx, is looked at again later; "no such job" `notFoundLimit` times in a row, any
  * other 4xx, or the deadline passing gives up with the reason. A stop (the signal) ends it without a result: the
  * follow is still owed and a restart resumes it.
@@ -48,9 +48,12 @@ export async function followJob(
   const max = options.maxPollMs ?? 30_000;
   const notFoundLimit = options.notFoundLimit ?? 5;
   let notFound = 0;
-  let lastProblem = 'it did not end';
+  let lastProblem = 'no answer yet';
   for (let n = 1; ; n++) {
     if (signal.aborted) return { kind: 'stopped' };
+    // Wait first: a job just submitted has not ended, and a burst of fires should not double as a burst of looks.
+    if (clock.now() >= deadline) return { kind: 'gave-up', reason: `Job ${job.jobId} was followed through ${source.url} until ${new Date(deadline).toISOString()} and not seen to end (last: ${lastProblem}).` };
+    if (!(await wait(Math.min(clock.now() + pollDelayMs(n, first, max), deadline), signal))) return { kind: 'stopped' };
     try {
       const look = await source.look(job);
       notFound = 0;
@@ -62,8 +65,5 @@ export async function followJob(
       if (error.status !== 404 && error.status >= 400 && error.status < 500) return { kind: 'gave-up', reason: error.message };
       lastProblem = error.message;
     }
-    const due = Math.min(clock.now() + pollDelayMs(n, first, max), deadline);
-    if (clock.now() >= deadline) return { kind: 'gave-up', reason: `Job ${job.jobId} was followed through ${source.url} until ${new Date(deadline).toISOString()} and not seen to end (last: ${lastProblem}).` };
-    if (!(await wait(due, signal))) return { kind: 'stopped' };
   }
 }
