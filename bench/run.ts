@@ -16,6 +16,7 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'restart', file: 'bench/restart.ts', what: 'SIGKILL with 10,000 per-second workflows, restart: health, first on-time fire, settled claims' },
   { name: 'answers', file: 'bench/answers.ts', what: 'ledger newest 100 and explain at 1,000,000 occurrences vs a raw read; backfill plan vs cron enumeration' },
   { name: 'api', file: 'bench/api.ts', what: 'GET /v1/workflows/:id vs a bare fastify route; durable commands/s' },
+  { name: 'remote', file: 'bench/remote.ts', what: 'a fire through the remote executor (A → B over loopback) vs the same REST calls by a bare client; 1,000 workflows due at one second' },
   { name: 'console', file: 'bench/console.ts', what: 'console in Chromium: paint with 10,000 tables vs empty; command → page p99; asset weight' },
 ];
 

@@ -37,16 +37,18 @@ export class RemoteRefreshLog {
   ) {}
 
   async recordSubmitted(data: Submitted, ctx: CommandContext): Promise<RemoteRefreshState> {
-    // The index first: a crash between the two appends leaves an entry without a stream (skipped at start), never a
-    // followed job no restart would find.
-    if (data.follow.kind !== 'none') await this.index({ operationHandle: data.operationHandle, submittedAt: data.submittedAt }, ctx);
+    // Both appends at once (one commit where the store groups them). A crash between them leaves either an index
+    // entry without a stream (skipped at start) or a stream the index misses, whose follow the first read resumes.
     const stream = remoteRefreshStreamName(data.operationHandle);
-    try {
-      await this.store.appendToStream(stream, [this.envelope({ type: 'RemoteRefreshSubmitted', data }, ctx)], { expectedVersion: 'no_stream' });
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-    return (await this.read(data.operationHandle))!;
+    const own = this.store.appendToStream(stream, [this.envelope({ type: 'RemoteRefreshSubmitted', data }, ctx)], { expectedVersion: 'no_stream' }).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof VersionConflictError) return false; // recorded before: the log's state stands
+        throw error;
+      },
+    );
+    const [fresh] = await Promise.all([own, data.follow.kind === 'none' ? undefined : this.index({ operationHandle: data.operationHandle, submittedAt: data.submittedAt }, ctx)]);
+    return fresh ? { submitted: data, ended: null, notFollowed: null, version: 1 } : (await this.read(data.operationHandle))!;
   }
 
   /** Appends the job's end (or that it is no longer followed) at the version it was decided on; false if beaten. */

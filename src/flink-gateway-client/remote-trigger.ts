@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock/index.ts';
 import type { RefreshOutcome, RefreshTrigger } from '../engine/index.ts';
 import type { EventStore } from '../events/index.ts';
@@ -33,16 +34,20 @@ export class RemoteExecutor {
   private readonly log: RemoteRefreshLog;
   private readonly follows = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  private started = false;
 
   constructor(
     private readonly deps: { store: EventStore; clock: Clock; gateways: GatewayAllowList },
     private readonly options: RemoteTriggerOptions = {},
   ) {
     this.log = new RemoteRefreshLog(deps.store, deps.clock);
+    // Every follow's wait listens on this one signal: thousands at once are expected, not a leak.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /** Resumes the follows a stop or crash left owed (those submitted within the follow timeout). */
   async start(): Promise<void> {
+    this.started = true;
     const since = this.deps.clock.now() - this.followTimeoutMs();
     for (const handle of await this.log.followedSince(since)) {
       const state = await this.log.read(handle);
@@ -93,7 +98,10 @@ export class RemoteExecutor {
         for (const h of handles) {
           if (known.has(h)) continue;
           const state = await this.log.read(h);
-          if (state) known.set(h, remoteOutcomeOf(state));
+          if (!state) continue;
+          known.set(h, remoteOutcomeOf(state));
+          // Owed but followed by no one here (its index entry lost to a crash): follow it from now on.
+          if (followOwed(state) && this.started) this.follow(state);
         }
         return known;
       },
