@@ -234,7 +234,6 @@ describe('everything else is plain SQL for DuckDB', () => {
     'SELECT 1;',
     'CREATE TABLE t AS SELECT 1',
     'CREATE VIEW materialized AS SELECT 1',
-    'DROP TABLE "quoted" CASCADE',
     "INSERT INTO t VALUES ('CREATE MATERIALIZED TABLE')",
     '-- only a comment',
     '',
@@ -248,8 +247,18 @@ describe('everything else is plain SQL for DuckDB', () => {
 
 describe('DROP TABLE', () => {
   it("is read in Flink's form so a materialized table is not dropped as a plain one", () => {
-    expect(parseStatement('DROP TABLE IF EXISTS db.t')).toEqual({ kind: 'drop-table', identifier: id('t', 'db'), ifExists: true, sql: 'DROP TABLE IF EXISTS db.t' });
+    // A two-part name is a schema's table to DuckDB, or a catalog's default-schema table: both are checked.
+    expect(parseStatement('DROP TABLE IF EXISTS db.t')).toEqual({ kind: 'drop-table', identifier: id('t', 'db'), identifiers: [id('t', 'db'), { catalog: 'db', database: 'default', table: 't' }], names: 1, ifExists: true, sql: 'DROP TABLE IF EXISTS db.t' });
     expect(parseStatement('DROP TABLE `t`;')).toMatchObject({ kind: 'drop-table', identifier: id('t'), ifExists: false });
+  });
+
+  it("is read in DuckDB's forms too (\"quoted\" parts, several names, CASCADE), and found after a batch's first statement", () => {
+    expect(parseStatement('DROP TABLE "quoted" CASCADE')).toMatchObject({ kind: 'drop-table', identifiers: [id('quoted')], names: 1 });
+    expect(parseStatement('drop table if exists a, "x"."y" restrict')).toMatchObject({ kind: 'drop-table', ifExists: true, names: 2, identifiers: [id('a'), id('y', 'x'), { catalog: 'x', database: 'default', table: 'y' }] });
+    expect(parseStatement('SELECT 1; DROP TABLE "t"; SELECT 2')).toMatchObject({ kind: 'sql', drops: [{ identifiers: [id('t')], sql: 'DROP TABLE "t"' }] });
+    expect(parseStatement('DROP TABLE a; DROP TABLE b')).toMatchObject({ kind: 'sql', drops: [{ identifiers: [id('a')] }, { identifiers: [id('b')] }] });
+    expect(() => parseStatement('DROP TABLE t WHATEVER')).toThrow("',', CASCADE, RESTRICT, ';' or the end of the statement");
+    expect(parseStatement("SELECT 'a;b' AS drop_me")).toEqual({ kind: 'sql', sql: "SELECT 'a;b' AS drop_me" });
   });
 });
 

@@ -1,12 +1,12 @@
 import { Cursor } from './cursor.ts';
 import { FlinkValidationError } from './errors.ts';
-import { FRESHET_DEFAULTS, readIdentifier, type IdentifierDefaults, type ObjectIdentifier } from './identifier.ts';
-import { Lexer } from './lexer.ts';
+import { FRESHET_DEFAULTS, qualify, readIdentifier, readPart, type IdentifierDefaults, type ObjectIdentifier } from './identifier.ts';
+import { Lexer, type Token } from './lexer.ts';
 import { readOptions, readPartitionSpec } from './literals.ts';
 import { parseCreate, readFreshness, readQuery, withPosition } from './parse-create.ts';
 import { convertFreshnessToCron, freshnessFromIntervalLiteral } from './freshness.ts';
 import { parseDescribe, parseShowCreate, parseShowTables } from './parse-show.ts';
-import type { Statement } from './statement.ts';
+import type { DropTable, Statement } from './statement.ts';
 
 /**
  * Parses one statement. Flink's materialized-table DDL (CREATE / ALTER ... SUSPEND | RESUME |
@@ -17,8 +17,11 @@ export function parseStatement(sql: string, defaults: IdentifierDefaults = FRESH
   const cursor = new Cursor(new Lexer(sql));
   const target = classify(cursor);
   switch (target) {
-    case 'sql':
-      return { kind: 'sql', sql };
+    case 'sql': {
+      // Only a batch can hide a DROP TABLE after its first statement: others are not lexed past their head.
+      const drops = sql.includes(';') && /drop/i.test(sql) ? laterDropTables(cursor.lexer, sql, defaults) : [];
+      return drops.length > 0 ? { kind: 'sql', sql, drops } : { kind: 'sql', sql };
+    }
     case 'create':
       return parseCreate(cursor, defaults);
     case 'alter':
@@ -112,18 +115,76 @@ function parseDrop(cursor: Cursor, defaults: IdentifierDefaults): Statement {
 
 /**
  * `DROP TABLE [IF EXISTS] t` is read so that a materialized table is never dropped as a plain one (its workflow
- * would go on refreshing an orphan). Anything past Flink's form (`CASCADE`, a DuckDB "quoted" name, several tables)
- * is DuckDB's statement, run as given.
+ * would go on refreshing an orphan), in DuckDB's syntax too: several names, parts quoted `like this` or "like
+ * this", `CASCADE` / `RESTRICT`. A DROP TABLE freshet cannot read is refused rather than passed on unchecked. One
+ * followed by more statements is a batch for DuckDB, carrying every DROP TABLE in it.
  */
 function parseDropTable(cursor: Cursor, sql: string, defaults: IdentifierDefaults): Statement {
-  try {
-    cursor.expectWords('DROP TABLE', 'DROP', 'TABLE');
-    const ifExists = cursor.isWord('IF');
-    if (ifExists) cursor.expectWords('IF EXISTS', 'IF', 'EXISTS');
-    const identifier = readIdentifier(cursor.lexer, defaults);
-    cursor.expectEnd();
-    return { kind: 'drop-table', identifier, ifExists, sql };
-  } catch {
-    return { kind: 'sql', sql };
+  const first = readDropTable(cursor, sql, defaults);
+  if (cursor.peek().kind === 'eof' || cursor.peek(1).kind === 'eof') return { ...first, sql };
+  return { kind: 'sql', sql, drops: [first, ...laterDropTables(cursor.lexer, sql, defaults)] };
+}
+
+/**
+ * A table name as DuckDB reads it (word, `quoted` or "quoted" parts), as the Flink identifiers it may denote: a
+ * two-part name is a schema's table to DuckDB, or a catalog's default-schema table, so both are checked.
+ */
+function readDuckDbName(cursor: Cursor, defaults: IdentifierDefaults): ObjectIdentifier[] {
+  const part = (): string => {
+    const t = cursor.peek();
+    if (t.kind !== 'dquoted') return readPart(cursor.lexer);
+    cursor.lexer.next();
+    return t.value;
+  };
+  const parts = [part()];
+  while (cursor.acceptSymbol('.')) parts.push(part());
+  const named = qualify(parts, defaults);
+  if (parts.length !== 2) return [named];
+  return [named, qualify([parts[0]!, defaults.database, parts[1]!], defaults)];
+}
+
+/**
+ * The DROP TABLE statements of a batch after its first statement (`CREATE …; DROP TABLE t`), which DuckDB runs as
+ * well: the first statement alone decides how a batch is parsed, so the later ones are found here. The scan stops
+ * where the batch stops lexing as Flink's dialect (DuckDB's own string forms, say); a DROP TABLE it reaches and
+ * cannot read is refused, as a first one is.
+ */
+function laterDropTables(lexer: Lexer, sql: string, defaults: IdentifierDefaults): DropTable[] {
+  const drops: DropTable[] = [];
+  for (;;) {
+    let t: Token;
+    try {
+      t = lexer.next();
+    } catch {
+      return drops;
+    }
+    if (t.kind === 'eof') return drops;
+    if (t.kind !== 'symbol' || t.value !== ';') continue;
+    const cursor = new Cursor(lexer);
+    let head = false;
+    try {
+      head = cursor.isWord('DROP') && cursor.isWord('TABLE', 1);
+    } catch {
+      return drops;
+    }
+    if (head) drops.push(readDropTable(cursor, sql, defaults));
   }
+}
+
+/** Reads one DROP TABLE up to its end or its `;` (left for the scan of what follows). */
+function readDropTable(cursor: Cursor, sql: string, defaults: IdentifierDefaults): DropTable {
+  const start = cursor.peek().start;
+  cursor.expectWords('DROP TABLE', 'DROP', 'TABLE');
+  const ifExists = cursor.isWord('IF');
+  if (ifExists) cursor.expectWords('IF EXISTS', 'IF', 'EXISTS');
+  const identifiers: ObjectIdentifier[] = [];
+  let names = 0;
+  do {
+    identifiers.push(...readDuckDbName(cursor, defaults));
+    names++;
+  } while (cursor.acceptSymbol(','));
+  if (!cursor.acceptWord('CASCADE')) cursor.acceptWord('RESTRICT');
+  const end = cursor.peek();
+  if (end.kind !== 'eof' && !(end.kind === 'symbol' && end.value === ';')) throw cursor.error(end, "',', CASCADE, RESTRICT, ';' or the end of the statement");
+  return { kind: 'drop-table', identifier: identifiers[0]!, identifiers, names, ifExists, sql: sql.slice(start, end.start) };
 }

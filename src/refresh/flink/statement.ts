@@ -62,10 +62,18 @@ export interface DropMaterializedTable {
   readonly ifExists: boolean;
 }
 
-/** `DROP TABLE [IF EXISTS] t` in Flink's identifier syntax: refused when `t` is a materialized table, else plain SQL. */
+/**
+ * `DROP TABLE [IF EXISTS] t[, …] [CASCADE | RESTRICT]` (Flink's syntax or DuckDB's): refused when a name denotes a
+ * materialized table, else plain SQL.
+ */
 export interface DropTable {
   readonly kind: 'drop-table';
+  /** The first name. */
   readonly identifier: ObjectIdentifier;
+  /** Every table the statement may denote (a two-part name denotes two). */
+  readonly identifiers: readonly ObjectIdentifier[];
+  /** How many tables it names. */
+  readonly names: number;
   readonly ifExists: boolean;
   readonly sql: string;
 }
@@ -108,4 +116,6 @@ export interface PlainSql {
   readonly kind: 'sql';
   /** The statement exactly as given. */
   readonly sql: string;
+  /** The DROP TABLE statements of a batch, checked as one alone would be. */
+  readonly drops?: readonly DropTable[];
 }

@@ -23,6 +23,11 @@ export interface StatementDeps {
 export async function dispatchStatement(stmt: Statement, sql: string, ctx: CommandContext, deps: StatementDeps): Promise<StatementResult> {
   switch (stmt.kind) {
     case 'sql': {
+      // A batch's DROP TABLE of a materialized table refuses the whole batch (IF EXISTS too): nothing half-run.
+      for (const drop of stmt.drops ?? []) {
+        const mt = drop.identifiers.find((i) => deps.lifecycle.materializedTable(i));
+        if (mt) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(mt)));
+      }
       const r = await deps.warehouse.execute(stmt.sql, deps.execution);
       return { kind: 'query', columns: r.columns, columnTypes: r.columnTypes, resultKind: r.resultKind, rows: r.rows, ...(r.rowsChanged !== undefined ? { rowsChanged: r.rowsChanged } : {}) };
     }
@@ -55,10 +60,12 @@ export async function dispatchStatement(stmt: Statement, sql: string, ctx: Comma
       return { kind: 'ddl', table: id, message: dropped ? `Materialized table ${id} dropped.` : `Materialized table ${id} does not exist; nothing was done.` };
     }
     case 'drop-table': {
-      // DROP TABLE drops plain tables only, as in Flink; IF EXISTS then leaves a materialized table alone.
-      if (!deps.lifecycle.materializedTable(stmt.identifier)) return dispatchStatement({ kind: 'sql', sql: stmt.sql }, sql, ctx, deps);
-      const id = asSerializableString(stmt.identifier);
-      if (!stmt.ifExists) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(stmt.identifier)));
+      // DROP TABLE drops plain tables only, as in Flink; IF EXISTS then leaves a lone materialized table alone, and
+      // several names with one among them are refused whole (DuckDB would drop the others).
+      const mt = stmt.identifiers.find((i) => deps.lifecycle.materializedTable(i));
+      if (!mt) return dispatchStatement({ kind: 'sql', sql: stmt.sql }, sql, ctx, deps);
+      const id = asSerializableString(mt);
+      if (!stmt.ifExists || stmt.names > 1) throw new FlinkValidationError(msg.dropTableIsMaterialized(asSummaryString(mt)));
       return { kind: 'ddl', table: id, message: `${id} is a materialized table; DROP TABLE IF EXISTS leaves it (use DROP MATERIALIZED TABLE).` };
     }
     case 'alter-freshness':
