@@ -35,6 +35,8 @@ export class RemoteExecutor {
   private readonly follows = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private started = false;
+  /** Submissions being appended: stop() waits for them before the store closes. */
+  private readonly recording = new Set<Promise<unknown>>();
 
   constructor(
     private readonly deps: { store: EventStore; clock: Clock; gateways: GatewayAllowList },
@@ -57,6 +59,7 @@ export class RemoteExecutor {
 
   /** Stops following (owed follows stay owed in the log) and waits for the follows in flight to let go. */
   async stop(): Promise<void> {
+    await Promise.allSettled([...this.recording]);
     this.stopping.abort();
     await Promise.allSettled([...this.follows.values()]);
   }
@@ -81,13 +84,15 @@ export class RemoteExecutor {
         this.options.onRemoteRefresh?.({ workflowId: request.workflowId, nominalTime: request.scheduleTime, gateway: url, ...result });
         const ctx = { actor: 'freshet-engine', correlationId: `${request.workflowId}@${request.scheduleTime}` };
         const follow = this.followVia(url, result.clusterInfo);
-        try {
-          const state = await this.log.recordSubmitted({ workflowId: request.workflowId, nominalTime: request.scheduleTime, gateway: url, ...result, follow, submittedAt: this.deps.clock.now(), attempts }, ctx);
-          if (followOwed(state)) this.follow(state);
-        } catch (error) {
+        // Appended before the fire returns but not awaited: the store commits in the order appends are handed over,
+        // so it is durable no later than the engine's record of the fire, and the fire does not wait an extra fsync.
+        const recording = this.log
+          .recordSubmitted({ workflowId: request.workflowId, nominalTime: request.scheduleTime, gateway: url, ...result, follow, submittedAt: this.deps.clock.now(), attempts }, ctx)
+          .then((state) => followOwed(state) && this.follow(state))
           // The refresh was submitted: failing the fire now would have it submitted again. The ledger keeps the handle.
-          this.options.onError?.(error, `recording the remote refresh ${result.operationHandle}`);
-        }
+          .catch((error: unknown) => this.options.onError?.(error, `recording the remote refresh ${result.operationHandle}`))
+          .finally(() => this.recording.delete(recording));
+        this.recording.add(recording);
         return { operationHandle: result.operationHandle, disposition: 'started' };
       },
       // Only local refreshes are recorded by this process's manager (a remote fire's crash is settled by the misfire policy).
@@ -145,6 +150,6 @@ export class RemoteExecutor {
 
   /** Resolves once no follow is in flight (tests and the bench wait for the recorded ends). */
   async whenFollowed(): Promise<void> {
-    while (this.follows.size > 0) await Promise.allSettled([...this.follows.values()]);
+    while (this.follows.size > 0 || this.recording.size > 0) await Promise.allSettled([...this.recording, ...this.follows.values()]);
   }
 }

@@ -74,7 +74,7 @@ describe('fires that refresh a remote gateway (A → B over loopback)', () => {
   /** Waits until A's ledger says the fire at `nominalTime` ended (A followed B's job and recorded its end). */
   async function settled(id: string, nominalTime: string): Promise<Occurrence> {
     for (;;) {
-      const mine = (await occurrences(id)).find((o) => o.nominalTime === nominalTime && o.outcome !== 'running' && o.outcome !== 'claimed');
+      const mine = (await occurrences(id)).find((o) => o.nominalTime === nominalTime && ['succeeded', 'failed', 'cancelled'].includes(o.outcome));
       if (mine) return mine;
       await yieldTurn();
     }

@@ -108,6 +108,8 @@ export async function startFlinkDouble(): Promise<FlinkDouble> {
       return send(res, 404, { errors: [`Not found: ${req.method} ${path}`] });
     });
   });
+  // A client's kept-alive connections outlive a burst's pauses (the default 5 s would reset them mid-burst).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   double.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
