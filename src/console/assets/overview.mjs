@@ -82,6 +82,9 @@ export function overview(main, params) {
     }
   }
   function go(page) {
+    // A search typed just before leaving must not rewrite the URL of the page the user went to (its replaceState
+    // landing between a link's navigation and its hashchange routed back here).
+    if (gone) return;
     state.page = Math.max(0, page);
     const qs = new URLSearchParams({ ...(state.q ? { q: state.q } : {}), ...(state.status !== 'all' ? { status: state.status } : {}), ...(state.page ? { page: String(state.page) } : {}) });
     history.replaceState(null, '', `#/${qs.size ? `?${qs}` : ''}`);
@@ -97,6 +100,7 @@ export function overview(main, params) {
   void load();
   return () => {
     gone = true;
+    clearTimeout(typing);
     unsubscribe();
   };
 }
