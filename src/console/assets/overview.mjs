@@ -36,7 +36,11 @@ function patch(tbody, rows) {
     return tr;
   });
   if (next.length === tbody.children.length && next.every((tr, i) => tr === tbody.children[i])) return;
+  // A row redrawn under the keyboard's focus (its lag ticks, so every refetch redraws it) hands the focus on to
+  // the row that replaces it: otherwise Enter would land on nothing.
+  const focused = tbody.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.table : undefined;
   tbody.replaceChildren(...next);
+  if (focused !== undefined) next.find((tr) => tr.dataset.table === focused)?.querySelector('a')?.focus();
 }
 
 export function overview(main, params) {
