@@ -35,6 +35,13 @@ export const REMOTE_REFRESH_STREAM_PREFIX = 'remote-refresh-';
 /** One event per followed job, appended before the job's own stream: how a restart finds the follows to resume. */
 export const REMOTE_FOLLOW_INDEX_STREAM = 'remote-refreshes-followed';
 
+/**
+ * One stream per fire that went remote (workflow id + nominal time, the engine's exactly-once key), holding one
+ * `RemoteFireRecorded` {operationHandle, submittedAt}: how an engine settling a claim a crash left open learns the
+ * fire was submitted (RefreshTrigger.recall) instead of submitting it again.
+ */
+export const remoteFireStreamName = (workflowId: string, nominalTime: number): string => `remote-fire-${workflowId}@${nominalTime}`;
+
 /** A handle is the gateway's text: a safe one names the stream as it is, any other by its digest. */
 export const remoteRefreshStreamName = (operationHandle: string): string =>
   REMOTE_REFRESH_STREAM_PREFIX + (/^[A-Za-z0-9._-]{1,128}$/.test(operationHandle) ? operationHandle : `sha256-${createHash('sha256').update(operationHandle).digest('hex')}`);

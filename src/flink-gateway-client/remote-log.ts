@@ -6,6 +6,7 @@ import {
   REMOTE_FOLLOW_INDEX_STREAM,
   type RemoteRefreshEvent,
   type RemoteRefreshState,
+  remoteFireStreamName,
   remoteRefreshStreamName,
 } from './remote-events.ts';
 
@@ -47,7 +48,13 @@ export class RemoteRefreshLog {
         throw error;
       },
     );
-    const [fresh] = await Promise.all([own, data.follow.kind === 'none' ? undefined : this.index({ operationHandle: data.operationHandle, submittedAt: data.submittedAt }, ctx)]);
+    // The fire's own key, for recall; a second record of the same fire (it cannot be submitted twice) is a no-op.
+    const fire = this.store
+      .appendToStream(remoteFireStreamName(data.workflowId, data.nominalTime), [this.envelope({ type: 'RemoteFireRecorded', data: { operationHandle: data.operationHandle, submittedAt: data.submittedAt } }, ctx)], { expectedVersion: 'no_stream' })
+      .catch((error: unknown) => {
+        if (!(error instanceof VersionConflictError)) throw error;
+      });
+    const [fresh] = await Promise.all([own, data.follow.kind === 'none' ? undefined : this.index({ operationHandle: data.operationHandle, submittedAt: data.submittedAt }, ctx), fire]);
     return fresh ? { submitted: data, ended: null, notFollowed: null, version: 1 } : (await this.read(data.operationHandle))!;
   }
 
@@ -77,6 +84,17 @@ export class RemoteRefreshLog {
     }
     if (state && (state.ended !== null || state.notFollowed !== null)) this.settled.set(operationHandle, state);
     return state;
+  }
+
+  /** What this log recorded of the workflow's remote fire at `nominalTime`, or null. */
+  async recallFire(workflowId: string, nominalTime: number): Promise<{ operationHandle: string; submittedAt: number } | null> {
+    try {
+      const [e] = await this.store.readStream(remoteFireStreamName(workflowId, nominalTime), { maxCount: 1 });
+      return (e?.data as { operationHandle: string; submittedAt: number } | undefined) ?? null;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw error;
+    }
   }
 
   /** Followed jobs submitted at or after `since`, newest first: the index is read backwards only that far. */

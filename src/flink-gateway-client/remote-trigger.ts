@@ -95,8 +95,13 @@ export class RemoteExecutor {
         this.recording.add(recording);
         return { operationHandle: result.operationHandle, disposition: 'started' };
       },
-      // Only local refreshes are recorded by this process's manager (a remote fire's crash is settled by the misfire policy).
-      ...(local.recall ? { recall: local.recall.bind(local) } : {}),
+      // A claim a crash left open: the local manager's record of the fire, else this log's of a remote one.
+      recall: async (workflowId, nominalTime) => {
+        const mine = local.recall ? await local.recall(workflowId, nominalTime) : null;
+        if (mine) return mine;
+        const remote = await this.log.recallFire(workflowId, nominalTime);
+        return remote ? { operationHandle: remote.operationHandle, disposition: 'started', firedAt: remote.submittedAt } : null;
+      },
       // The local manager's outcomes, then the remote refreshes this log recorded for the handles it does not know.
       outcomes: async (handles) => {
         const known: Map<string, RefreshOutcome> = local.outcomes ? await local.outcomes(handles) : new Map();
