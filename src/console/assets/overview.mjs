@@ -100,11 +100,19 @@ export function overview(main, params) {
     typing = setTimeout(() => ((state.q = search.value), go(0)), 150);
   });
   status.addEventListener('change', () => ((state.status = status.value), go(0)));
-  const unsubscribe = subscribe(() => void load());
+  // An event is committed before every read model has applied it (the manager updates its tables once its append
+  // returns): a page read in between would stay stale until the next event, so a burst ends with one more read.
+  let trailing;
+  const unsubscribe = subscribe(() => {
+    void load();
+    clearTimeout(trailing);
+    trailing = setTimeout(() => void load(), 100);
+  });
   void load();
   return () => {
     gone = true;
     clearTimeout(typing);
+    clearTimeout(trailing);
     unsubscribe();
   };
 }
