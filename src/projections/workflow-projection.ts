@@ -6,9 +6,13 @@ import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './per
 import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 import { UnreadableEventError } from './errors.ts';
 import { workflowEventProblem } from './workflow-event-schema.ts';
+import { addEvent, batchSize, emptyBatch, type OccurrenceBatch } from './occurrence-writes.ts';
+import type { OccurrenceIndex } from './occurrence-reads.ts';
 
 /** Pages of the catch-up at start: small enough for a cheap garbage collector (as rebuild.ts). */
 const PAGE = 2_000;
+/** Ledger writes held before a save during a long catch-up (a ledger rebuilt from the log), to bound memory. */
+const CATCH_UP_SAVE = 20_000;
 
 const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
 
@@ -43,6 +47,11 @@ export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
   private readonly dirty = new Map<string, ProjectedWorkflow>();
   private applied = 0;
+  /** The indexed ledger's writes since the last save, and the position they bring it to. */
+  private ledger: OccurrenceBatch = emptyBatch();
+  private ledgerAt = 0;
+  /** Saves run one after another: a later save must never land before an earlier one. */
+  private saving: Promise<void> = Promise.resolve();
   /** The fingerprint of the event at `applied`, saved with it (checkpoint.ts). */
   private appliedEvent: string | null = null;
   /** Callers waiting to read their own writes, ordered by position: each event wakes only the ones it reaches. */
@@ -64,15 +73,20 @@ export class WorkflowProjection {
     this.rows = loaded.rows;
     this.appliedEvent = loaded.checkpoint.event;
     this.advance(loaded.checkpoint.position);
+    this.ledgerAt = Math.min(loaded.ledgerPosition, loaded.checkpoint.position);
+    this.started = true;
     // Caught up here rather than by the subscription: an event that cannot be folded refuses the open, naming its
-    // place in the log, and what the caller lists next already reflects the log.
+    // place in the log, and what the caller lists next already reflects the log. A ledger behind the rows (rebuilt,
+    // or new to this read model) is replayed from its own position; the rows skip what they have (by version).
     const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
-    for await (const page of readPages(this.store, { after: this.applied, pageSize: PAGE, filter })) for (const e of page) this.apply(e);
+    for await (const page of readPages(this.store, { after: this.ledgerAt, pageSize: PAGE, filter })) {
+      for (const e of page) this.apply(e);
+      if (batchSize(this.ledger) >= CATCH_UP_SAVE) await this.flush();
+    }
     this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
       next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
-    this.started = true;
     // What the catch-up folded is saved as soon as the projection may save, not at the next live event.
     this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
   }
@@ -86,10 +100,16 @@ export class WorkflowProjection {
       console.error(`[freshet projection] ${error.message}`);
       this.appliedEvent = eventFingerprint(e); // read past, so the checkpoint still names the event at its position
       this.advance(e.position);
+      this.ledgerAt = Math.max(this.ledgerAt, e.position);
     }
   }
 
   private apply(e: RecordedEvent): void {
+    if (e.position > this.ledgerAt) {
+      addEvent(this.ledger, e);
+      this.ledgerAt = e.position;
+    }
+    if (e.position <= this.applied) return; // the rows have it: only the ledger was behind
     if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
@@ -105,8 +125,19 @@ export class WorkflowProjection {
     if (!this.started) return;
     const changed = new Map(this.dirty);
     this.dirty.clear();
+    const ledger = { batch: this.ledger, position: this.ledgerAt };
+    this.ledger = emptyBatch();
     const checkpoint: Checkpoint = { position: this.applied, event: this.appliedEvent };
-    await this.persistence.save(checkpoint, changed);
+    const saved = this.saving.then(() => this.persistence.save(checkpoint, changed, ledger));
+    this.saving = saved.catch(() => undefined);
+    await saved;
+  }
+
+  /** The indexed ledger, saved up to everything applied so far: what a reader asks after waitFor. */
+  async ledgerIndex(): Promise<OccurrenceIndex> {
+    if (batchSize(this.ledger) > 0 || this.dirty.size > 0) await this.flush();
+    else await this.saving;
+    return this.persistence.occurrences;
   }
 
   private advance(position: number): void {
