@@ -12,8 +12,9 @@ export interface OccurrenceIndex {
   commands(workflowId: string): Promise<CommandRow[]>;
 }
 
-/** Rows read per step of a scan: a page of the ledger is usually one step. */
-const STEP = 256;
+/** Rows read by a scan's first step: a page of the ledger is one step; later steps double, up to MAX_STEP. */
+const MIN_STEP = 8;
+const MAX_STEP = 2_048;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 interface Range extends SkippedRange {
@@ -98,10 +99,11 @@ function rangeTimes(r: Range, lo: number, hi: number, descending: boolean, max: 
  * boundary: the farthest row it read when it read a full step (more rows may lie beyond), or the farthest range
  * time when a range had more times than a step.
  */
-export async function* scanLedger(index: OccurrenceIndex, workflowId: string, q: { from: number; to: number; descending: boolean }): AsyncGenerator<Occurrence[]> {
+export async function* scanLedger(index: OccurrenceIndex, workflowId: string, q: { from: number; to: number; descending: boolean; step?: number }): AsyncGenerator<Occurrence[]> {
   const context = new Context(await index.commands(workflowId), await index.ranges(workflowId, q.from, q.to));
   let { from: lo, to: hi } = q;
-  while (lo <= hi) {
+  for (let step = Math.min(MAX_STEP, Math.max(MIN_STEP, q.step ?? MIN_STEP)); lo <= hi; step = Math.min(MAX_STEP, step * 2)) {
+    const STEP = step;
     const rows = await index.rows(workflowId, { from: lo, to: hi, order: q.descending ? 'desc' : 'asc', limit: STEP });
     let boundary = rows.length === STEP ? rows[STEP - 1]!.nominalTime : q.descending ? lo : hi;
     let done = rows.length < STEP;
@@ -135,7 +137,7 @@ export async function takeLedger(
   keep: (o: Occurrence) => boolean = () => true,
 ): Promise<{ items: Occurrence[]; more: boolean }> {
   const items: Occurrence[] = [];
-  for await (const step of scanLedger(index, workflowId, q)) {
+  for await (const step of scanLedger(index, workflowId, { ...q, step: q.limit + 1 })) {
     const wanted = q.limit + 1 - items.length;
     // Joined a slice at a time: a step of 256 joined whole for a page of 1 would ask the refresh side for nothing.
     for (let i = 0; i < step.length && items.length <= q.limit; i += wanted) items.push(...(await join(step.slice(i, i + wanted))).filter(keep));
