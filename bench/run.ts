@@ -14,7 +14,8 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'refresh-overhead', file: 'bench/refresh-overhead.ts', what: 'warehouse refresh vs the same statements on DuckDB' },
   { name: 'refresh', file: 'bench/refresh.ts', what: 'scheduled refresh vs direct INSERT; 1,000 tables due at once' },
   { name: 'restart', file: 'bench/restart.ts', what: 'SIGKILL with 10,000 per-second workflows, restart: health, first on-time fire, settled claims' },
-  { name: 'answers', file: 'bench/answers.ts', what: 'ledger newest 100 and explain at 1,000,000 occurrences vs a raw read; backfill plan vs cron enumeration' },
+  { name: 'answers', file: 'bench/answers.ts', what: 'ledger and history pages and explain at 1,000,000 occurrences vs a raw read; backfill plan vs cron enumeration' },
+  { name: 'reads', file: 'bench/reads.ts', what: 'GET /v1/workflows?limit=50 at 100,000 workflows vs GET /v1/workflows/:id' },
   { name: 'api', file: 'bench/api.ts', what: 'GET /v1/workflows/:id vs a bare fastify route; durable commands/s' },
   { name: 'console', file: 'bench/console.ts', what: 'console in Chromium: paint with 10,000 tables vs empty; command → page p99; asset weight' },
 ];

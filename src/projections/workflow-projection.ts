@@ -3,7 +3,7 @@ import { type EventStore, readPages, type RecordedEvent } from '../events/index.
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
 import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
 import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
-import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
+import { statusOf, toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 import { UnreadableEventError } from './errors.ts';
 import { workflowEventProblem } from './workflow-event-schema.ts';
 import { addEvent, batchSize, emptyBatch, type OccurrenceBatch } from './occurrence-writes.ts';
@@ -45,6 +45,11 @@ export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: Reco
  */
 export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
+  /** Workflow ids by creation time (then id), as lists answer: kept in order as workflows appear, not sorted per read. */
+  private order: string[] = [];
+  /** The same order per table (backticks removed) and per status: a page never visits every row. */
+  private byTable = new Map<string, string[]>();
+  private byStatus: Record<WorkflowInfo['status'], string[]> = { ACTIVE: [], SUSPENDED: [], DELETED: [] };
   private readonly dirty = new Map<string, ProjectedWorkflow>();
   private applied = 0;
   /** The indexed ledger's writes since the last save, and the position they bring it to. */
@@ -71,6 +76,10 @@ export class WorkflowProjection {
     const loaded = await this.persistence.load();
     await checkCheckpoint(this.store, loaded.checkpoint, this.persistence.location);
     this.rows = loaded.rows;
+    this.order = [...this.rows.keys()].sort((a, b) => this.compare(a, b));
+    this.byTable = new Map();
+    this.byStatus = { ACTIVE: [], SUSPENDED: [], DELETED: [] };
+    for (const id of this.order) this.indexRow(id, undefined);
     this.appliedEvent = loaded.checkpoint.event;
     this.advance(loaded.checkpoint.position);
     this.ledgerAt = Math.min(loaded.ledgerPosition, loaded.checkpoint.position);
@@ -110,9 +119,12 @@ export class WorkflowProjection {
       this.ledgerAt = e.position;
     }
     if (e.position <= this.applied) return; // the rows have it: only the ledger was behind
+    const before = this.rows.get(idOf(e));
     if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
+      if (!before) this.placeInOrder(this.order, id);
+      this.indexRow(id, before);
     }
     this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
@@ -168,6 +180,73 @@ export class WorkflowProjection {
 
   list(): WorkflowInfo[] {
     return [...this.rows.values()].map((r) => toWorkflowInfo(r.state, r.version));
+  }
+
+  /**
+   * A page of workflows in creation order, filtered on the rows themselves: only the page's rows become WorkflowInfo
+   * (whose next fire time costs a cron search each), so a page of 50 of 100,000 builds 50.
+   */
+  page(q: { status?: WorkflowInfo['status']; table?: string; offset: number; limit: number }): { items: WorkflowInfo[]; total: number } {
+    const info = (id: string): WorkflowInfo => {
+      const row = this.rows.get(id)!;
+      return toWorkflowInfo(row.state, row.version);
+    };
+    if (q.table === undefined) {
+      const ids = q.status === undefined ? this.order : this.byStatus[q.status];
+      return { items: ids.slice(q.offset, q.offset + q.limit).map(info), total: ids.length };
+    }
+    const matches = (id: string): boolean => {
+      const { state } = this.rows.get(id)!;
+      return (q.status === undefined || statusOf(state) === q.status) && (state.def.tableIdentifier === q.table || state.def.tableIdentifier.replaceAll('`', '') === q.table);
+    };
+    const found = (this.byTable.get(q.table.replaceAll('`', '')) ?? []).filter(matches);
+    return { items: found.slice(q.offset, q.offset + q.limit).map(info), total: found.length };
+  }
+
+  private indexRow(id: string, before: ProjectedWorkflow | undefined): void {
+    const { state } = this.rows.get(id)!;
+    const status = statusOf(state);
+    const was = before ? statusOf(before.state) : undefined;
+    if (was !== status) {
+      if (was !== undefined) this.removeFromOrder(this.byStatus[was], id);
+      this.placeInOrder(this.byStatus[status], id);
+    }
+    if (before) return;
+    const table = state.def.tableIdentifier.replaceAll('`', '');
+    const ids = this.byTable.get(table) ?? [];
+    this.byTable.set(table, ids);
+    this.placeInOrder(ids, id);
+  }
+
+  private compare(a: string, b: string): number {
+    return this.rows.get(a)!.state.createdAt - this.rows.get(b)!.state.createdAt || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  /** New workflows are nearly always the newest: appended, else put in place by bisection. */
+  private placeInOrder(order: string[], id: string): void {
+    let lo = 0;
+    let hi = order.length;
+    if (hi === 0 || this.compare(order[hi - 1]!, id) < 0) {
+      order.push(id);
+      return;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.compare(order[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, id);
+  }
+
+  private removeFromOrder(order: string[], id: string): void {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.compare(order[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (order[lo] === id) order.splice(lo, 1);
   }
 
   snapshot(): Map<string, ProjectedWorkflow> {

@@ -71,13 +71,7 @@ export class WorkflowQueries {
   }
 
   list(q: WorkflowListQuery = {}): { items: WorkflowInfo[]; total: number } {
-    const all = this.projection
-      .list()
-      .filter((w) => (q.status ? w.status === q.status : true))
-      .filter((w) => (q.table ? w.materializedTableIdentifier === q.table || w.materializedTableIdentifier.replaceAll('`', '') === q.table : true))
-      .sort((a, b) => a.creationTime.localeCompare(b.creationTime) || a.workflowId.localeCompare(b.workflowId));
-    const offset = q.offset ?? 0;
-    return { items: all.slice(offset, offset + (q.limit ?? 100)), total: all.length };
+    return this.projection.page({ ...(q.status ? { status: q.status } : {}), ...(q.table ? { table: q.table } : {}), offset: q.offset ?? 0, limit: q.limit ?? 100 });
   }
 
   /**

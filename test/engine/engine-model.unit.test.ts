@@ -117,6 +117,11 @@ class World {
     expect(diffProjections(this.projection.snapshot(), rebuilt.rows)).toEqual([]);
     expect(this.firedWhileNotActive).toEqual([]);
     const queries = new WorkflowQueries(this.store, this.projection);
+    // Lists page in creation order over the rows kept in that order, with the filter's total.
+    const sorted = this.projection.list().sort((a, b) => a.creationTime.localeCompare(b.creationTime) || a.workflowId.localeCompare(b.workflowId));
+    expect(queries.list({ limit: 1_000 })).toEqual({ items: sorted, total: sorted.length });
+    const active = sorted.filter((w) => w.status === 'ACTIVE');
+    expect(queries.list({ status: 'ACTIVE', offset: 1, limit: 2 })).toEqual({ items: active.slice(1, 3), total: active.length });
     for (const id of rebuilt.rows.keys()) {
       const events = await this.store.readStream(workflowStreamName(id));
       expect(ledgerProblems(events)).toEqual([]);
