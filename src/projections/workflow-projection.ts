@@ -253,6 +253,11 @@ export class WorkflowProjection {
     return new Map(this.rows);
   }
 
+  /** Every row and the position they reflect, taken together: an engine starts from it and follows the log after. */
+  snapshotAt(): { states: Map<string, ProjectedWorkflow>; position: number } {
+    return { states: new Map(this.rows), position: this.applied };
+  }
+
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.flush();
