@@ -13,6 +13,7 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'fire-precision', file: 'bench/fire-precision.ts', what: 'fire lateness at 1,000 and 10,000 workflows vs croner' },
   { name: 'refresh-overhead', file: 'bench/refresh-overhead.ts', what: 'warehouse refresh vs the same statements on DuckDB' },
   { name: 'refresh', file: 'bench/refresh.ts', what: 'scheduled refresh vs direct INSERT; 1,000 tables due at once' },
+  { name: 'cold-start', file: 'bench/cold-start.ts', what: 'openFreshet with 10,000 workflows on a log of 1,000,000 events vs on their creations alone' },
   { name: 'restart', file: 'bench/restart.ts', what: 'SIGKILL with 10,000 per-second workflows, restart: health, first on-time fire, settled claims' },
   { name: 'answers', file: 'bench/answers.ts', what: 'ledger and history pages and explain at 1,000,000 occurrences vs a raw read; backfill plan vs cron enumeration' },
   { name: 'reads', file: 'bench/reads.ts', what: 'GET /v1/workflows?limit=50 at 100,000 workflows vs GET /v1/workflows/:id' },
