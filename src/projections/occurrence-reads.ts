@@ -1,5 +1,5 @@
 import { scheduleOfSpec, type MemoCron, type ScheduleSpec, type WorkflowEvent } from '../workflows/index.ts';
-import type { Occurrence, OccurrenceSkipReason } from './ledger.ts';
+import { blankOccurrence, type Occurrence, type OccurrenceSkipReason } from './ledger.ts';
 import type { CommandRow, OccurrenceRow, SkippedRange } from './occurrence-writes.ts';
 
 /** The read side of the indexed ledger: each store answers these from its indexes (workflow, nominal time). */
@@ -59,7 +59,7 @@ class Context {
     let at = row?.outcomeVersion ?? 0;
     for (const r of covering) if (r.version > at) [outcome, reason, at] = ['skipped', r.reason, r.version];
     return {
-      nominalTime: iso(t),
+      ...blankOccurrence(t, spec),
       outcome,
       reason,
       manual: row?.manual ?? false,
@@ -71,13 +71,6 @@ class Context {
       operationHandle: fired?.operationHandle ?? null,
       disposition: fired?.disposition ?? null,
       yieldedTo: fired?.yieldedTo ?? null,
-      partition: null,
-      rowsWritten: null,
-      durationMs: null,
-      attempts: 0,
-      endedAt: null,
-      cronExpression: spec.cronExpression,
-      cronDialect: spec.cronDialect ?? 'quartz',
     };
   }
 }

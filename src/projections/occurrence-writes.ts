@@ -95,7 +95,7 @@ export function mergeRows(a: OccurrenceRow, b: OccurrenceRow): OccurrenceRow {
 }
 
 /** What the fold of the ledger takes from a fire (ledger.ts firedOutcome): the same words, kept in one place. */
-export function firedOutcomeOf(d: Pick<FiredData, 'error' | 'recovered' | 'disposition'>): { outcome: 'fired' | 'failed' | 'skipped'; reason: string | null } {
+export function firedOutcomeOf(d: Pick<FiredData, 'error' | 'recovered' | 'disposition'>): { outcome: 'fired' | 'failed' | 'skipped'; reason: 'overlap' | 'backlog' | null } {
   if (d.error !== undefined) return { outcome: d.recovered ? 'fired' : 'failed', reason: null };
   if (d.disposition === 'skipped-overlap') return { outcome: 'skipped', reason: 'overlap' };
   if (d.disposition === 'skipped-backlog') return { outcome: 'skipped', reason: 'backlog' };
