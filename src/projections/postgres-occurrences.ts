@@ -15,7 +15,8 @@ export async function writeOccurrencesPg(client: pg.ClientBase, table: Table, ba
   const t = table('occurrence_rows');
   const newer = (field: string, version: string): string => `${field} = CASE WHEN excluded.${version} > ${t}.${version} THEN excluded.${field} ELSE ${t}.${field} END`;
   if (batch.rows.size > 0) {
-    const rows = JSON.stringify([...batch.rows.values()]);
+    // In key order, as the workflow rows (postgres-persistence.ts): nodes saving the same rows lock them alike.
+    const rows = JSON.stringify([...batch.rows.values()].sort((a, b) => (a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : a.nominalTime - b.nominalTime)));
     await client.query(
       `INSERT INTO ${t} SELECT r."workflowId", r."nominalTime", r."firstVersion", r."claimVersion", r."skipVersion", r."claimedAt", r."claimedAtVersion",
          r."manual", r."manualVersion", r."fired", r."firedVersion", r."outcome", r."reason", r."outcomeVersion"

@@ -44,7 +44,8 @@ export function postgresProjectionPersistence(options: PostgresProjectionOptions
         await clearOccurrencesPg(client, table);
       }
       if (changed.size > 0) {
-        const rows = JSON.stringify([...changed].map(([id, row]) => ({ id, version: row.version, state: row.state })));
+        // In key order: two nodes saving overlapping rows lock them in the same order, so they cannot deadlock.
+        const rows = JSON.stringify([...changed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, row]) => ({ id, version: row.version, state: row.state })));
         await client.query(
           `INSERT INTO ${table('workflow_rows')} (workflow_id, version, state)
            SELECT r.id, r.version, r.state FROM json_to_recordset($1::json) AS r(id text, version integer, state json)

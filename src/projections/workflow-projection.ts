@@ -6,7 +6,7 @@ import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './per
 import { statusOf, toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 import { UnreadableEventError } from './errors.ts';
 import { workflowEventProblem } from './workflow-event-schema.ts';
-import { addEvent, batchSize, emptyBatch, type OccurrenceBatch } from './occurrence-writes.ts';
+import { addEvent, batchSize, emptyBatch, mergeRows, type OccurrenceBatch } from './occurrence-writes.ts';
 import type { OccurrenceIndex } from './occurrence-reads.ts';
 
 /** Pages of the catch-up at start: small enough for a cheap garbage collector (as rebuild.ts). */
@@ -97,7 +97,7 @@ export class WorkflowProjection {
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
     // What the catch-up folded is saved as soon as the projection may save, not at the next live event.
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+    this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
   }
 
   /** Live, an unreadable event is reported and left out: throwing inside the subscription would end the process. */
@@ -128,7 +128,7 @@ export class WorkflowProjection {
     }
     this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+    this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
   }
 
   async flush(): Promise<void> {
@@ -143,6 +143,27 @@ export class WorkflowProjection {
     const saved = this.saving.then(() => this.persistence.save(checkpoint, changed, ledger));
     this.saving = saved.catch(() => undefined);
     await saved;
+  }
+
+  /**
+   * A save the timer starts has no caller to fail: a failed one (a deadlock, a lost connection) is reported, and its
+   * changes are saved again by the next, so the read model only falls behind its log, never out of it.
+   */
+  private flushInBackground(): void {
+    const changed = new Map(this.dirty);
+    const ledger = this.ledger;
+    this.flush().catch((error: unknown) => {
+      console.error('[freshet projection] saving the read model failed; it is saved again with the next change:', error);
+      for (const [id, row] of changed) if (!this.dirty.has(id)) this.dirty.set(id, this.rows.get(id) ?? row);
+      this.requeue(ledger);
+      this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
+    });
+  }
+
+  /** Ledger writes of a failed save, put back before what came since (writes commute: order is only for locks). */
+  private requeue(failed: OccurrenceBatch): void {
+    for (const [key, row] of this.ledger.rows) failed.rows.set(key, failed.rows.has(key) ? mergeRows(failed.rows.get(key)!, row) : row);
+    this.ledger = { rows: failed.rows, ranges: [...failed.ranges, ...this.ledger.ranges], commands: [...failed.commands, ...this.ledger.commands] };
   }
 
   /** The indexed ledger, saved up to everything applied so far: what a reader asks after waitFor. */
