@@ -64,7 +64,7 @@ export function registerServe(program: Command): void {
     for (const notice of runtime.notices) process.stderr.write(`freshet: ${notice}\n`);
     const stopStateLog = await logStateChanges(runtime, server.app.log);
     const workflows = runtime.scheduler.queries.list().total;
-    const node = /^postgres/.test(s.store) || runtime.config.warehouse === 'gateway' ? `, node: ${runtime.config.nodeId}, warehouse: ${runtime.config.warehouse}` : '';
+    const node = /^postgres/.test(s.store) || runtime.config.warehouse === 'gateway' ? `, node: ${runtime.config.nodeId} (engine ${runtime.config.engineId}), warehouse: ${runtime.config.warehouse}` : '';
     process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)${node}); API docs at ${server.url}/docs\n`);
     const running = server;
     runtime.startEngine().catch((error: unknown) => {
