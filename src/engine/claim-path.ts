@@ -124,7 +124,10 @@ export class ClaimPath {
     const live = workflows.get(id);
     const plan = live && workflows.running && workflows.active(live) ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
     if (plan === 'early') {
-      for (const o of held) this.hold.add(o, true); // still for the next claim
+      // Still for the next claim — unless another engine just took this one: engines sharing a log win a claim
+      // in turn, and outcomes held from lost race to lost race waited seconds, past the misfire threshold.
+      const lost = live!.state.pending.some((p) => p.by !== workflows.engineId);
+      for (const o of held) this.hold.add(o, !lost);
       return workflows.rearm(live!);
     }
     if (plan === 'none') {

@@ -10,7 +10,7 @@ import { readWorkflowLog } from './support/verify.ts';
 // the window has exactly one outcome, and the gateway got each fired time once — except fires a killed node left
 // in flight, which the ledger marks recovered (at most one per workflow and killed run).
 
-const WORKFLOWS = 100;
+const WORKFLOWS = Number(process.env.FRESHET_CLUSTER_WORKFLOWS ?? 100);
 const SOAK_MS = 120_000;
 const SEED = Number(process.env.FRESHET_CLUSTER_SEED ?? 13);
 const describePg = pgSkip.skip ? describe.skip : describe;
