@@ -74,6 +74,12 @@ export interface OpenFreshetOptions extends Partial<Omit<FreshetConfig, 'engineI
   onLeaseLost?: (reason: string) => void;
 }
 
+/** The lease is checked every second (or more often), and lost when a check takes half the misfire threshold. */
+function leaseTimeouts(misfireThresholdMs: number): { heartbeatMs: number; timeoutMs: number } {
+  const timeoutMs = Math.max(1_000, Math.floor(misfireThresholdMs / 2));
+  return { timeoutMs, heartbeatMs: Math.min(1_000, Math.floor(timeoutMs / 3)) };
+}
+
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
 export async function openFreshet(options: OpenFreshetOptions = {}): Promise<FreshetRuntime> {
   const dataDir = options.dataDir ?? './data';
@@ -106,6 +112,9 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
         store: config.store,
         nodeId: config.nodeId,
         warehouse: config.warehouse,
+        // A node cut off must stop firing before the others take its claims over (after the misfire threshold);
+        // no sooner, or a node whose event loop was busy for a few seconds (a big start) would fence itself.
+        ...leaseTimeouts(config.misfireThresholdMs ?? 60_000),
         onLost: (reason) => {
           lost = reason;
           fence();

@@ -16,7 +16,7 @@ export interface NodeLeaseOptions {
   warehouse: WarehouseMode;
   /** How often the lease's connection is checked (default 1 s). */
   heartbeatMs?: number;
-  /** How long a check may take before the lease counts as lost (default 3 s). */
+  /** How long connecting or a check may take before the lease counts as lost (default 30 s: half Flink's misfire threshold). */
   timeoutMs?: number;
   /** The lease is gone (the connection broke, the server ended it, a check timed out): the node must stop firing. */
   onLost: (reason: string) => void;
@@ -52,7 +52,8 @@ const APP_PREFIX = 'freshet node ';
  *   refresh whichever node's own copy fired it), shared for gateway nodes. So an embedded node runs alone, and a
  *   cluster refreshes on a shared executor.
  * A check every heartbeat that fails or times out counts the lease lost, so a node cut off from the server stops
- * firing within heartbeat + timeout, before another node may take its claims over (the misfire threshold).
+ * firing within heartbeat + timeout, which the runtime keeps below the misfire threshold (when another node may take
+ * its claims over).
  */
 export async function acquireNodeLease(options: NodeLeaseOptions): Promise<NodeLease> {
   const url = new URL(options.store);
@@ -60,7 +61,7 @@ export async function acquireNodeLease(options: NodeLeaseOptions): Promise<NodeL
   url.searchParams.delete('schema');
   const { nodeId, warehouse } = options;
   const heartbeatMs = options.heartbeatMs ?? 1_000;
-  const timeoutMs = options.timeoutMs ?? 3_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const client = new pg.Client({
     connectionString: url.toString(),
     application_name: `${APP_PREFIX}${nodeId} (${warehouse})`.slice(0, 63),

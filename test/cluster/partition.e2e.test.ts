@@ -51,7 +51,7 @@ describePg(`a node cut off from PostgreSQL${pgSkip.skip ? ` (skipped: ${pgSkip.s
     await sleepUntil(t0 + 12_500);
     const cutAt = Date.now();
     proxy.blackhole();
-    // A deadline for the wait, not a bound asserted: the lease is checked every second with a 3 s timeout.
+    // A deadline for the wait, not a bound asserted: a lease check times out after half the misfire threshold.
     await until('node A to report its lease lost', async () => (/lost its lease on the store/.test(a.process!.stderr()) ? true : undefined), 30_000);
     expect(a.process!.stderr()).toMatch(/freshet: node node-a lost its lease on the store: a check of its connection to PostgreSQL failed \(.*\)\. It stopped firing and shuts down; the other nodes take its claims over after the misfire threshold\./);
 
