@@ -42,7 +42,7 @@ export class ClaimPath {
     const next = scheduleOfSpec(live.state.def).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
     let wakeAt = next === null ? Infinity : next - this.lead.ms;
-    for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, p.t + workflows.misfireThresholdMs + 1);
+    for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, Math.max(p.t, p.at ?? p.t) + workflows.misfireThresholdMs + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
     live.claimTimer = workflows.wheel.at(wakeAt, () => {
       live.claimTimer = undefined;
@@ -159,7 +159,7 @@ export class ClaimPath {
   watchOrphan(id: string, state: WorkflowState): void {
     const { workflows } = this;
     let due = 0;
-    for (const p of state.pending) due = Math.max(due, p.t + workflows.misfireThresholdMs + 1);
+    for (const p of state.pending) due = Math.max(due, Math.max(p.t, p.at ?? p.t) + workflows.misfireThresholdMs + 1);
     const settle = (): void => {
       if (!workflows.running) return;
       const work = async (): Promise<void> => {
