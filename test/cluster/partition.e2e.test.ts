@@ -28,7 +28,8 @@ describePg(`a node cut off from PostgreSQL${skipped ? ` (skipped: ${skipped})` :
     await proxy?.close();
     for (const slot of slots) await removeSlot(slot);
     await removeDir(gateway?.dataDir);
-    await dropSchema(schema);
+    if (process.env.FRESHET_CLUSTER_KEEP === "1") console.log(`kept schema ${schema}`);
+    else await dropSchema(schema);
   });
 
   it('stops firing once its lease check fails, and never fires a time the other node claimed', async () => {
