@@ -18,18 +18,43 @@ export function registerServe(program: Command): void {
       .option('--flink-gateway <url>', "the upstream Flink SQL Gateway workflows may refresh through (its restEndpointUrl), e.g. http://flink-gateway:8083 (env FRESHET_FLINK_GATEWAY)")
       .option('--flink-jobmanager <url>', "the Flink JobManager's REST address; remote refresh jobs are followed there to their end for the ledger, e.g. http://jobmanager:8081 (env FRESHET_FLINK_JOBMANAGER)")
       .option('--allow-gateway <url...>', 'a further gateway a workflow restEndpointUrl may name; repeatable (env FRESHET_ALLOWED_GATEWAYS, comma-separated)')
+      .addOption(new Option('--node-id <id>', "this node's identity in a cluster (claims, logs); default: one generated and kept in the data directory").env('FRESHET_NODE_ID'))
+      .addOption(new Option('--warehouse <mode>', 'embedded: refresh in this node\'s DuckDB (one node); gateway: only through gateways, as every node of a cluster on a shared PostgreSQL store must').choices(['embedded', 'gateway']).env('FRESHET_WAREHOUSE').default('embedded'))
+      .addOption(new Option('--misfire-threshold <duration>', 'a fire later than this is a misfire; a dead node\'s claims are taken over after it, e.g. 60s (Flink\'s default)').env('FRESHET_MISFIRE_THRESHOLD'))
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; flinkJobmanager?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; flinkJobmanager?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string; nodeId?: string; warehouse: 'embedded' | 'gateway'; misfireThreshold?: string }) => {
     const s = serveSettings(o);
     const graceMs = durationMs(o.shutdownGrace);
     if (graceMs === undefined) usage(`--shutdown-grace '${o.shutdownGrace}': use a whole number and a unit (ms, s, min, h), e.g. '30 s'.`);
+    const misfireThresholdMs = o.misfireThreshold === undefined ? undefined : durationMs(o.misfireThreshold);
+    if (o.misfireThreshold !== undefined && !(misfireThresholdMs !== undefined && misfireThresholdMs > 0)) usage(`--misfire-threshold '${o.misfireThreshold}': use a positive whole number and a unit (ms, s, min, h), e.g. '60 s'.`);
     const format: LogFormat = o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
-    const [{ openFreshet }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
+    const [{ openFreshet, NodeLeaseError, NodeIdError }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
     // The engine starts once the server listens: /healthz answers while a big log loads and its fires catch up.
     const jobManager = o.flinkJobmanager ?? process.env.FRESHET_FLINK_JOBMANAGER;
     const gateways = { ...(s.flinkGateway ? { upstream: s.flinkGateway } : {}), allowed: s.allowedGateways, ...(jobManager ? { jobManager } : {}) };
-    const runtime = await openFreshet({ dataDir: s.dataDir, store: s.store, timeZone: s.timeZone, allowReadDirs: s.allowReadDirs, gateways, engine: 'deferred' });
+    // A lost lease (a cluster node cut off from PostgreSQL) has stopped the engine: the server goes too, so a
+    // supervisor restarts the node, and the other nodes take its claims over after the misfire threshold.
+    let leaseLost = (reason: string): void => void reason;
+    let runtime;
+    try {
+      runtime = await openFreshet({
+        dataDir: s.dataDir,
+        store: s.store,
+        timeZone: s.timeZone,
+        allowReadDirs: s.allowReadDirs,
+        gateways,
+        engine: 'deferred',
+        warehouse: o.warehouse,
+        ...(o.nodeId !== undefined ? { nodeId: o.nodeId } : {}),
+        ...(misfireThresholdMs !== undefined ? { misfireThresholdMs } : {}),
+        onLeaseLost: (reason) => leaseLost(reason),
+      });
+    } catch (error) {
+      if (error instanceof NodeLeaseError || error instanceof NodeIdError) usage(error.message);
+      throw error;
+    }
     const logger = { level: process.env.FRESHET_LOG_LEVEL ?? 'warn', ...(format === 'pretty' ? { stream: prettyStream((line) => process.stdout.write(line)) } : {}) };
     let server;
     try {
@@ -41,7 +66,8 @@ export function registerServe(program: Command): void {
     for (const notice of runtime.notices) process.stderr.write(`freshet: ${notice}\n`);
     const stopStateLog = await logStateChanges(runtime, server.app.log);
     const workflows = runtime.scheduler.queries.list().total;
-    process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)); API docs at ${server.url}/docs\n`);
+    const node = /^postgres/.test(s.store) || runtime.config.warehouse === 'gateway' ? `, node: ${runtime.config.nodeId} (engine ${runtime.config.engineId}), warehouse: ${runtime.config.warehouse}` : '';
+    process.stderr.write(`freshet listening on ${server.url} (store: ${s.store}, data: ${s.dataDir}, zone: ${s.timeZone}, ${workflows} workflow(s)${node}); API docs at ${server.url}/docs\n`);
     const running = server;
     runtime.startEngine().catch((error: unknown) => {
       process.stderr.write(`freshet: the engine could not start: ${(error as Error).message}\n`);
@@ -52,7 +78,7 @@ export function registerServe(program: Command): void {
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`freshet: ${signal} received, finishing in-flight refreshes (up to ${o.shutdownGrace}; then they are recorded interrupted) and closing the store…\n`);
+      process.stderr.write(`freshet: ${signal}, finishing in-flight refreshes (up to ${o.shutdownGrace}; then they are recorded interrupted) and closing the store…\n`);
       stopStateLog();
       void server.close({ graceMs }).then(
         () => process.stderr.write('freshet stopped.\n'),
@@ -62,7 +88,12 @@ export function registerServe(program: Command): void {
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    leaseLost = (reason) => {
+      process.stderr.write(`freshet: node ${runtime.config.nodeId} lost its lease on the store: ${reason}. It stopped firing and shuts down; the other nodes take its claims over after the misfire threshold.\n`);
+      process.exitCode = 1;
+      stop('the lease is lost');
+    };
+    process.once('SIGINT', () => stop('SIGINT received'));
+    process.once('SIGTERM', () => stop('SIGTERM received'));
   });
 }

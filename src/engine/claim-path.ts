@@ -42,7 +42,7 @@ export class ClaimPath {
     const next = scheduleOfSpec(live.state.def).nextAfter(live.state.cursor);
     // Another engine's claim is watched too: if it has not fired by the misfire threshold, its engine died.
     let wakeAt = next === null ? Infinity : next - this.lead.ms;
-    for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, p.t + workflows.misfireThresholdMs + 1);
+    for (const p of live.state.pending) if (p.by !== workflows.engineId) wakeAt = Math.min(wakeAt, Math.max(p.t, p.at ?? p.t) + workflows.misfireThresholdMs + 1);
     if (wakeAt === Infinity) return; // the schedule has ended
     live.claimTimer = workflows.wheel.at(wakeAt, () => {
       live.claimTimer = undefined;
@@ -124,7 +124,10 @@ export class ClaimPath {
     const live = workflows.get(id);
     const plan = live && workflows.running && workflows.active(live) ? planClaim(live.state, workflows.clock.now(), this.lead.ms, workflows.misfireThresholdMs) : 'none';
     if (plan === 'early') {
-      for (const o of held) this.hold.add(o, true); // still for the next claim
+      // Still for the next claim — unless another engine just took this one: engines sharing a log win a claim
+      // in turn, and outcomes held from lost race to lost race waited seconds, past the misfire threshold.
+      const lost = live!.state.pending.some((p) => p.by !== workflows.engineId);
+      for (const o of held) this.hold.add(o, !lost);
       return workflows.rearm(live!);
     }
     if (plan === 'none') {
@@ -156,7 +159,7 @@ export class ClaimPath {
   watchOrphan(id: string, state: WorkflowState): void {
     const { workflows } = this;
     let due = 0;
-    for (const p of state.pending) due = Math.max(due, p.t + workflows.misfireThresholdMs + 1);
+    for (const p of state.pending) due = Math.max(due, Math.max(p.t, p.at ?? p.t) + workflows.misfireThresholdMs + 1);
     const settle = (): void => {
       if (!workflows.running) return;
       const work = async (): Promise<void> => {

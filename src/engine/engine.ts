@@ -11,6 +11,7 @@ import type { Commands, Handled } from './handle-command.ts';
 import { type EngineEvent, EngineLifecycle } from './lifecycle.ts';
 import { LiveWorkflows } from './live-workflows.ts';
 import { loadAllWorkflows } from './load-all.ts';
+import type { VersionedState } from './stream-state.ts';
 import { TimerWheel } from './timer-wheel.ts';
 import { noopTrigger, type RefreshTrigger } from './trigger.ts';
 
@@ -28,6 +29,17 @@ export interface EngineOptions {
   /** A fire later than this is a misfire and follows the workflow's policy (Flink/Quartz: 60 s). */
   misfireThresholdMs?: number;
   onError?: (error: unknown, context: string) => void;
+  /**
+   * Where start() takes every workflow's state from: a read model at a log position (the engine then follows the
+   * log from there), so a start costs the workflows it loads, not the log's age. Default: a fold of the whole log.
+   */
+  snapshot?: () => Promise<WorkflowsAt>;
+}
+
+/** Every workflow's state as of a log position, deleted ones included (their open claims still need settling). */
+export interface WorkflowsAt {
+  states: ReadonlyMap<string, VersionedState>;
+  position: number;
 }
 
 export interface StartProgress {
@@ -59,6 +71,7 @@ export class WorkflowEngine {
   /** What the engine does to its workflows, as it happens: claims, fires, recorded outcomes, late wakes. */
   readonly lifecycle: Observable<EngineEvent>;
   private readonly store: EventStore;
+  private readonly snapshot: EngineOptions['snapshot'];
   private readonly workflows: LiveWorkflows;
   /** Invoking triggers and recording their outcomes. */
   private readonly fires: FirePath;
@@ -69,6 +82,7 @@ export class WorkflowEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.store = options.store;
+    this.snapshot = options.snapshot;
     const clock = options.clock ?? systemClock;
     this.engineId = options.engineId ?? `${hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     const lifecycle = new EngineLifecycle();
@@ -103,7 +117,7 @@ export class WorkflowEngine {
     if (this.workflows.running) return;
     this.workflows.running = true;
     this.loading = { done: false, position: 0, workflows: 0 };
-    const { states, position } = await loadAllWorkflows(this.store, (at, workflows) => (this.loading = { done: false, position: at, workflows }));
+    const { states, position } = this.snapshot ? await this.snapshot() : await loadAllWorkflows(this.store, (at, workflows) => (this.loading = { done: false, position: at, workflows }));
     if (!this.workflows.running) return; // stopped while loading
     for (const [id, { state, version }] of states) {
       // A command that ran before the engine started (crash recovery of table commands) already made it live.

@@ -43,9 +43,10 @@ interface Schedule {
 export function explainInstant(events: readonly RecordedEvent[], t: number, occurrence: Occurrence | null): Explanation {
   // A time claimed ahead (the claim lead) belongs to the schedule it was first claimed under, though that schedule
   // changed before its fire (the change drops only its own engine's claims; another's is settled, or fired, later).
+  // The schedule is the one the log held when the time was first claimed (by stream order: a change and a claim
+  // can share a millisecond), else the one in force at the instant.
   const first = events.find((e) => e.type === 'FireClaimed' && (e.data as { nominalTime: number }).nominalTime === t);
-  const claimed = first ? (first.data as { claimedAt: number }).claimedAt : t;
-  const schedule = scheduleAt(events, Math.min(t, claimed));
+  const schedule = first ? scheduleAt(events.filter((e) => e.version < first.version), Number.MAX_SAFE_INTEGER) : scheduleAt(events, t);
   const base = { at: iso(t), outcome: occurrence, previous: null, next: null };
   if (!schedule) {
     const created = events.find((e) => e.type === 'WorkflowCreated');

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../events/index.ts';
 import type { RefreshOutcome, RemoteJob } from '../engine/index.ts';
-import { scheduleOfSpec, type FiredData, type ScheduleSpec, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
+import { firedOutcomeOf } from './occurrence-writes.ts';
+import { scheduleOfSpec, type ScheduleSpec, type SkipReason, type StringMap, type WorkflowEvent } from '../workflows/index.ts';
 
 /**
  * How a nominal time ended. Terminal: `succeeded`, `failed` (after its attempts, or the fire could not be
@@ -50,14 +51,9 @@ export interface LedgerQuery {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/**
- * Rebuilds the occurrence ledger of one workflow from its events, for nominal times in [from, to]. Skipped ranges
- * are expanded under the cron that was in force when they were recorded, so the answer survives later cron changes.
- */
-export function occurrencesFromEvents(events: readonly RecordedEvent[], q: LedgerQuery): Occurrence[] {
-  const byTime = new Map<number, Occurrence>();
-  let spec: ScheduleSpec = { cronExpression: '', timeZone: 'UTC' };
-  const base = (t: number): Occurrence => ({
+/** A nominal time nothing has happened to yet, under the schedule `spec` it belongs to. */
+export function blankOccurrence(t: number, spec: ScheduleSpec): Occurrence {
+  return {
     nominalTime: iso(t),
     outcome: 'claimed',
     reason: null,
@@ -78,7 +74,17 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     remote: null,
     cronExpression: spec.cronExpression,
     cronDialect: spec.cronDialect ?? 'quartz',
-  });
+  };
+}
+
+/**
+ * Rebuilds the occurrence ledger of one workflow from its events, for nominal times in [from, to]. Skipped ranges
+ * are expanded under the cron that was in force when they were recorded, so the answer survives later cron changes.
+ */
+export function occurrencesFromEvents(events: readonly RecordedEvent[], q: LedgerQuery): Occurrence[] {
+  const byTime = new Map<number, Occurrence>();
+  let spec: ScheduleSpec = { cronExpression: '', timeZone: 'UTC' };
+  const base = (t: number): Occurrence => blankOccurrence(t, spec);
   const inRange = (t: number): boolean => t >= q.from && t <= q.to;
   for (const r of events) {
     const e = { type: r.type, data: r.data } as WorkflowEvent;
@@ -90,7 +96,7 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     } else if (e.type === 'OccurrenceFired' && inRange(e.data.nominalTime)) {
       const { nominalTime, firedAt, manual, recovered, error, operationHandle, disposition, yieldedTo } = e.data;
       const o = byTime.get(nominalTime) ?? base(nominalTime);
-      const fired = { ...firedOutcome(e.data), manual, recovered, firedAt: iso(firedAt), latenessMs: firedAt - nominalTime };
+      const fired = { ...firedOutcomeOf(e.data), manual, recovered, firedAt: iso(firedAt), latenessMs: firedAt - nominalTime };
       byTime.set(nominalTime, { ...o, ...fired, error: error ?? null, operationHandle: operationHandle ?? null, disposition: disposition ?? null, yieldedTo: yieldedTo ?? null });
     } else if (e.type === 'OccurrencesSkipped') {
       const from = Math.max(e.data.fromExclusive, q.from - 1);
@@ -111,15 +117,6 @@ export function occurrencesFromEvents(events: readonly RecordedEvent[], q: Ledge
     }
   }
   return [...byTime.entries()].sort((a, b) => a[0] - b[0]).slice(0, q.limit).map(([, o]) => o);
-}
-
-/** What the workflow's own log says of a fire, before its refresh is joined: the refresh side decides the rest. */
-function firedOutcome(d: FiredData): Pick<Occurrence, 'outcome' | 'reason'> {
-  // A recovered fire's error says its outcome is unknown (the trigger kept no record): not a failure.
-  if (d.error !== undefined) return { outcome: d.recovered ? 'fired' : 'failed', reason: null };
-  if (d.disposition === 'skipped-overlap') return { outcome: 'skipped', reason: 'overlap' };
-  if (d.disposition === 'skipped-backlog') return { outcome: 'skipped', reason: 'backlog' };
-  return { outcome: 'fired', reason: null };
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { WorkflowState } from '../workflows/index.ts';
+import { MemoryOccurrences } from './memory-occurrences.ts';
+import type { OccurrenceIndex } from './occurrence-reads.ts';
+import type { OccurrenceBatch } from './occurrence-writes.ts';
 
 export interface ProjectedWorkflow {
   state: WorkflowState;
@@ -21,6 +24,17 @@ export const NO_CHECKPOINT: Checkpoint = Object.freeze({ position: 0, event: nul
 export interface LoadedReadModel {
   checkpoint: Checkpoint;
   rows: Map<string, ProjectedWorkflow>;
+  /**
+   * The log position the indexed ledger reflects. Behind the checkpoint after a rebuild of the rows or an upgrade
+   * from a read model without it (0): the projection then replays the log into the ledger alone from there.
+   */
+  ledgerPosition: number;
+}
+
+/** Ledger writes to save with the rows, and the log position they bring the ledger to. */
+export interface LedgerSave {
+  batch: OccurrenceBatch;
+  position: number;
 }
 
 /** Where a read model and its log live, in the words an operator uses to find them (a path, a schema). */
@@ -39,27 +53,36 @@ export interface ProjectionPersistence {
   readonly location: ReadModelLocation;
   /** What opening it had to do that an operator should hear about (a damaged file moved aside, say). */
   readonly notices: readonly string[];
+  /** The indexed ledger, as saved (occurrence-reads.ts). */
+  readonly occurrences: OccurrenceIndex;
   load(): Promise<LoadedReadModel>;
-  /** Saves changed rows and the checkpoint they reflect, atomically. */
-  save(checkpoint: Checkpoint, changed: ReadonlyMap<string, ProjectedWorkflow>): Promise<void>;
-  /** Replaces everything with a model rebuilt from the log (freshet replay --rebuild), atomically. */
+  /** Saves changed rows and the checkpoint they reflect, and the ledger's writes with its position, atomically. */
+  save(checkpoint: Checkpoint, changed: ReadonlyMap<string, ProjectedWorkflow>, ledger?: LedgerSave): Promise<void>;
+  /**
+   * Replaces the rows with a model rebuilt from the log (freshet replay --rebuild), atomically. The ledger is
+   * emptied and set back to position 0, so the next start rebuilds it from the log as well.
+   */
   replace(checkpoint: Checkpoint, rows: ReadonlyMap<string, ProjectedWorkflow>): Promise<void>;
   close(): Promise<void>;
 }
 
 export function memoryProjectionPersistence(): ProjectionPersistence {
-  let saved: LoadedReadModel = { checkpoint: NO_CHECKPOINT, rows: new Map() };
+  let saved: LoadedReadModel = { checkpoint: NO_CHECKPOINT, rows: new Map(), ledgerPosition: 0 };
+  const occurrences = new MemoryOccurrences();
   return {
     location: { readModel: 'the in-memory read model', log: 'the event log', storeArgs: '' },
     notices: [],
-    load: async () => ({ checkpoint: saved.checkpoint, rows: new Map(saved.rows) }),
-    save: async (checkpoint, changed) => {
+    occurrences,
+    load: async () => ({ ...saved, rows: new Map(saved.rows) }),
+    save: async (checkpoint, changed, ledger) => {
       const rows = new Map(saved.rows);
       for (const [id, row] of changed) rows.set(id, row);
-      saved = { checkpoint, rows };
+      if (ledger) occurrences.write(ledger.batch);
+      saved = { checkpoint, rows, ledgerPosition: ledger?.position ?? saved.ledgerPosition };
     },
     replace: async (checkpoint, rows) => {
-      saved = { checkpoint, rows: new Map(rows) };
+      occurrences.clear();
+      saved = { checkpoint, rows: new Map(rows), ledgerPosition: 0 };
     },
     close: async () => undefined,
   };

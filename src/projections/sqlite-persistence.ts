@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Checkpoint, LoadedReadModel, ProjectedWorkflow, ProjectionPersistence, ReadModelLocation } from './persistence.ts';
+import type { Checkpoint, LedgerSave, LoadedReadModel, ProjectedWorkflow, ProjectionPersistence, ReadModelLocation } from './persistence.ts';
+import { clearOccurrences, sqliteOccurrenceIndex, writeOccurrences } from './sqlite-occurrences.ts';
 import { hasEventColumn, openReadModelFile, readModelDamage, ReadModelUnreadable } from './sqlite-read-model-file.ts';
 
 /**
@@ -13,24 +14,33 @@ export function sqliteProjectionPersistence(path: string, location?: ReadModelLo
   const notices: string[] = [];
   let db: Database | undefined;
   const upsert = 'INSERT INTO workflow_rows (workflow_id, version, state) VALUES (?, ?, ?) ON CONFLICT(workflow_id) DO UPDATE SET version = excluded.version, state = excluded.state';
-  const setCheckpoint = "INSERT INTO projection_checkpoint (name, position, event) VALUES ('workflow_info', ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, event = excluded.event";
+  const setCheckpoint = "INSERT INTO projection_checkpoint (name, position, event) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, event = excluded.event";
   const opened = (): Database => {
     if (!db) throw new Error(`The read model ${path} is used before it was loaded.`);
     return db;
   };
-  const write = (checkpoint: Checkpoint, rows: ReadonlyMap<string, ProjectedWorkflow>, replace: boolean): void => {
+  const write = (checkpoint: Checkpoint, rows: ReadonlyMap<string, ProjectedWorkflow>, replace: boolean, ledger?: LedgerSave): void => {
     if (readOnly) throw new Error(`The read model ${path} was opened read-only.`);
     const d = opened();
     d.transaction(() => {
-      if (replace) d.exec('DELETE FROM workflow_rows');
+      if (replace) {
+        d.exec('DELETE FROM workflow_rows');
+        clearOccurrences(d);
+        d.prepare(setCheckpoint).run('occurrences', 0, null);
+      }
       const insert = d.prepare(upsert);
       for (const [id, row] of rows) insert.run(id, row.version, JSON.stringify(row.state));
-      d.prepare(setCheckpoint).run(checkpoint.position, checkpoint.event);
+      d.prepare(setCheckpoint).run('workflow_info', checkpoint.position, checkpoint.event);
+      if (ledger) {
+        writeOccurrences(d, ledger.batch);
+        d.prepare(setCheckpoint).run('occurrences', ledger.position, null);
+      }
     })();
   };
   return {
     location: location ?? { readModel: path, log: 'its event log', storeArgs: '' },
     notices,
+    occurrences: sqliteOccurrenceIndex(opened),
     load: async () => {
       if (db?.open) db.close();
       let loaded: LoadedReadModel;
@@ -47,7 +57,7 @@ export function sqliteProjectionPersistence(path: string, location?: ReadModelLo
       }
       return loaded;
     },
-    save: async (checkpoint, changed) => write(checkpoint, changed, false),
+    save: async (checkpoint, changed, ledger) => write(checkpoint, changed, false, ledger),
     replace: async (checkpoint, rows) => write(checkpoint, rows, true),
     close: async () => {
       if (db?.open) db.close();
@@ -67,7 +77,8 @@ function readAll(db: Database): LoadedReadModel {
     for (const r of db.prepare('SELECT workflow_id, version, state FROM workflow_rows').iterate() as Iterable<{ workflow_id: string; version: number; state: string }>) {
       rows.set(r.workflow_id, { version: r.version, state: parseState(r.state, r.workflow_id) });
     }
-    return { checkpoint: { position: position as number, event: position === 0 ? null : (event as string | null) }, rows };
+    const ledger = db.prepare("SELECT position FROM projection_checkpoint WHERE name = 'occurrences'").get() as { position: number } | undefined;
+    return { checkpoint: { position: position as number, event: position === 0 ? null : (event as string | null) }, rows, ledgerPosition: ledger?.position ?? 0 };
   } catch (error) {
     throw error instanceof ReadModelUnreadable ? error : ReadModelUnreadable.from(error);
   }

@@ -35,6 +35,7 @@ export interface WorkflowInfo {
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 const STATUS = { active: 'ACTIVE', suspended: 'SUSPENDED', deleted: 'DELETED' } as const;
+export const statusOf = (state: WorkflowState): WorkflowInfo['status'] => STATUS[state.status];
 
 /** The next nominal fire time: a claim waiting for its time, or the schedule's next time after the cursor. */
 export function nextExecution(state: WorkflowState): number | null {

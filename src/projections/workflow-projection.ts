@@ -3,12 +3,16 @@ import { type EventStore, readPages, type RecordedEvent } from '../events/index.
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent } from '../workflows/index.ts';
 import { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
 import type { Checkpoint, ProjectedWorkflow, ProjectionPersistence } from './persistence.ts';
-import { toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
+import { statusOf, toWorkflowInfo, type WorkflowInfo } from './workflow-info.ts';
 import { UnreadableEventError } from './errors.ts';
 import { workflowEventProblem } from './workflow-event-schema.ts';
+import { addEvent, batchSize, emptyBatch, mergeRows, type OccurrenceBatch } from './occurrence-writes.ts';
+import type { OccurrenceIndex } from './occurrence-reads.ts';
 
 /** Pages of the catch-up at start: small enough for a cheap garbage collector (as rebuild.ts). */
 const PAGE = 2_000;
+/** Ledger writes held before a save during a long catch-up (a ledger rebuilt from the log), to bound memory. */
+const CATCH_UP_SAVE = 20_000;
 
 const idOf = (e: RecordedEvent): string => e.streamName.slice(WORKFLOW_STREAM_PREFIX.length);
 
@@ -41,8 +45,18 @@ export function applyWorkflowEvent(rows: Map<string, ProjectedWorkflow>, e: Reco
  */
 export class WorkflowProjection {
   private rows = new Map<string, ProjectedWorkflow>();
+  /** Workflow ids by creation time (then id), as lists answer: kept in order as workflows appear, not sorted per read. */
+  private order: string[] = [];
+  /** The same order per table (backticks removed) and per status: a page never visits every row. */
+  private byTable = new Map<string, string[]>();
+  private byStatus: Record<WorkflowInfo['status'], string[]> = { ACTIVE: [], SUSPENDED: [], DELETED: [] };
   private readonly dirty = new Map<string, ProjectedWorkflow>();
   private applied = 0;
+  /** The indexed ledger's writes since the last save, and the position they bring it to. */
+  private ledger: OccurrenceBatch = emptyBatch();
+  private ledgerAt = 0;
+  /** Saves run one after another: a later save must never land before an earlier one. */
+  private saving: Promise<void> = Promise.resolve();
   /** The fingerprint of the event at `applied`, saved with it (checkpoint.ts). */
   private appliedEvent: string | null = null;
   /** Callers waiting to read their own writes, ordered by position: each event wakes only the ones it reaches. */
@@ -62,19 +76,28 @@ export class WorkflowProjection {
     const loaded = await this.persistence.load();
     await checkCheckpoint(this.store, loaded.checkpoint, this.persistence.location);
     this.rows = loaded.rows;
+    this.order = [...this.rows.keys()].sort((a, b) => this.compare(a, b));
+    this.byTable = new Map();
+    this.byStatus = { ACTIVE: [], SUSPENDED: [], DELETED: [] };
+    for (const id of this.order) this.indexRow(id, undefined);
     this.appliedEvent = loaded.checkpoint.event;
     this.advance(loaded.checkpoint.position);
+    this.ledgerAt = Math.min(loaded.ledgerPosition, loaded.checkpoint.position);
+    this.started = true;
     // Caught up here rather than by the subscription: an event that cannot be folded refuses the open, naming its
-    // place in the log, and what the caller lists next already reflects the log.
+    // place in the log, and what the caller lists next already reflects the log. A ledger behind the rows (rebuilt,
+    // or new to this read model) is replayed from its own position; the rows skip what they have (by version).
     const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
-    for await (const page of readPages(this.store, { after: this.applied, pageSize: PAGE, filter })) for (const e of page) this.apply(e);
+    for await (const page of readPages(this.store, { after: this.ledgerAt, pageSize: PAGE, filter })) {
+      for (const e of page) this.apply(e);
+      if (batchSize(this.ledger) >= CATCH_UP_SAVE) await this.flush();
+    }
     this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
       next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
     });
-    this.started = true;
     // What the catch-up folded is saved as soon as the projection may save, not at the next live event.
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+    this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
   }
 
   /** Live, an unreadable event is reported and left out: throwing inside the subscription would end the process. */
@@ -86,17 +109,26 @@ export class WorkflowProjection {
       console.error(`[freshet projection] ${error.message}`);
       this.appliedEvent = eventFingerprint(e); // read past, so the checkpoint still names the event at its position
       this.advance(e.position);
+      this.ledgerAt = Math.max(this.ledgerAt, e.position);
     }
   }
 
   private apply(e: RecordedEvent): void {
+    if (e.position > this.ledgerAt) {
+      addEvent(this.ledger, e);
+      this.ledgerAt = e.position;
+    }
+    if (e.position <= this.applied) return; // the rows have it: only the ledger was behind
+    const before = this.rows.get(idOf(e));
     if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
       this.dirty.set(id, this.rows.get(id)!);
+      if (!before) this.placeInOrder(this.order, id);
+      this.indexRow(id, before);
     }
     this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.flushIntervalMs).unref();
+    this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
   }
 
   async flush(): Promise<void> {
@@ -105,8 +137,40 @@ export class WorkflowProjection {
     if (!this.started) return;
     const changed = new Map(this.dirty);
     this.dirty.clear();
+    const ledger = { batch: this.ledger, position: this.ledgerAt };
+    this.ledger = emptyBatch();
     const checkpoint: Checkpoint = { position: this.applied, event: this.appliedEvent };
-    await this.persistence.save(checkpoint, changed);
+    const saved = this.saving.then(() => this.persistence.save(checkpoint, changed, ledger));
+    this.saving = saved.catch(() => undefined);
+    await saved;
+  }
+
+  /**
+   * A save the timer starts has no caller to fail: a failed one (a deadlock, a lost connection) is reported, and its
+   * changes are saved again by the next, so the read model only falls behind its log, never out of it.
+   */
+  private flushInBackground(): void {
+    const changed = new Map(this.dirty);
+    const ledger = this.ledger;
+    this.flush().catch((error: unknown) => {
+      console.error('[freshet projection] saving the read model failed; it is saved again with the next change:', error);
+      for (const [id, row] of changed) if (!this.dirty.has(id)) this.dirty.set(id, this.rows.get(id) ?? row);
+      this.requeue(ledger);
+      this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
+    });
+  }
+
+  /** Ledger writes of a failed save, put back before what came since (writes commute: order is only for locks). */
+  private requeue(failed: OccurrenceBatch): void {
+    for (const [key, row] of this.ledger.rows) failed.rows.set(key, failed.rows.has(key) ? mergeRows(failed.rows.get(key)!, row) : row);
+    this.ledger = { rows: failed.rows, ranges: [...failed.ranges, ...this.ledger.ranges], commands: [...failed.commands, ...this.ledger.commands] };
+  }
+
+  /** The indexed ledger, saved up to everything applied so far: what a reader asks after waitFor. */
+  async ledgerIndex(): Promise<OccurrenceIndex> {
+    if (batchSize(this.ledger) > 0 || this.dirty.size > 0) await this.flush();
+    else await this.saving;
+    return this.persistence.occurrences;
   }
 
   private advance(position: number): void {
@@ -139,8 +203,80 @@ export class WorkflowProjection {
     return [...this.rows.values()].map((r) => toWorkflowInfo(r.state, r.version));
   }
 
+  /**
+   * A page of workflows in creation order, filtered on the rows themselves: only the page's rows become WorkflowInfo
+   * (whose next fire time costs a cron search each), so a page of 50 of 100,000 builds 50.
+   */
+  page(q: { status?: WorkflowInfo['status']; table?: string; offset: number; limit: number }): { items: WorkflowInfo[]; total: number } {
+    const info = (id: string): WorkflowInfo => {
+      const row = this.rows.get(id)!;
+      return toWorkflowInfo(row.state, row.version);
+    };
+    if (q.table === undefined) {
+      const ids = q.status === undefined ? this.order : this.byStatus[q.status];
+      return { items: ids.slice(q.offset, q.offset + q.limit).map(info), total: ids.length };
+    }
+    const matches = (id: string): boolean => {
+      const { state } = this.rows.get(id)!;
+      return (q.status === undefined || statusOf(state) === q.status) && (state.def.tableIdentifier === q.table || state.def.tableIdentifier.replaceAll('`', '') === q.table);
+    };
+    const found = (this.byTable.get(q.table.replaceAll('`', '')) ?? []).filter(matches);
+    return { items: found.slice(q.offset, q.offset + q.limit).map(info), total: found.length };
+  }
+
+  private indexRow(id: string, before: ProjectedWorkflow | undefined): void {
+    const { state } = this.rows.get(id)!;
+    const status = statusOf(state);
+    const was = before ? statusOf(before.state) : undefined;
+    if (was !== status) {
+      if (was !== undefined) this.removeFromOrder(this.byStatus[was], id);
+      this.placeInOrder(this.byStatus[status], id);
+    }
+    if (before) return;
+    const table = state.def.tableIdentifier.replaceAll('`', '');
+    const ids = this.byTable.get(table) ?? [];
+    this.byTable.set(table, ids);
+    this.placeInOrder(ids, id);
+  }
+
+  private compare(a: string, b: string): number {
+    return this.rows.get(a)!.state.createdAt - this.rows.get(b)!.state.createdAt || (a < b ? -1 : a > b ? 1 : 0);
+  }
+
+  /** New workflows are nearly always the newest: appended, else put in place by bisection. */
+  private placeInOrder(order: string[], id: string): void {
+    let lo = 0;
+    let hi = order.length;
+    if (hi === 0 || this.compare(order[hi - 1]!, id) < 0) {
+      order.push(id);
+      return;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.compare(order[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, id);
+  }
+
+  private removeFromOrder(order: string[], id: string): void {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.compare(order[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (order[lo] === id) order.splice(lo, 1);
+  }
+
   snapshot(): Map<string, ProjectedWorkflow> {
     return new Map(this.rows);
+  }
+
+  /** Every row and the position they reflect, taken together: an engine starts from it and follows the log after. */
+  snapshotAt(): { states: Map<string, ProjectedWorkflow>; position: number } {
+    return { states: new Map(this.rows), position: this.applied };
   }
 
   async stop(): Promise<void> {

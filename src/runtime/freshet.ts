@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { type Clock, hostTimeZone, requireTimeZone, systemClock } from '../clock/index.ts';
-import { type EventStore, openEventStore } from '../events/index.ts';
+import { type EventStore, openEventStore, storeKindOf } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
 import type { RefreshTrigger } from '../engine/index.ts';
 import { type AllowListOptions, GatewayAllowList, RemoteExecutor, type RemoteTriggerOptions } from '../flink-gateway-client/index.ts';
 import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
-import { engineIdentity } from './engine-identity.ts';
+import { recallingRemoteFires, withoutWarehouse } from './cluster-trigger.ts';
+import { incarnationOf, resolveNodeId } from './node-identity.ts';
+import { acquireNodeLease, type NodeLease, type WarehouseMode } from './node-lease.ts';
 
 export interface FreshetConfig {
   /** Where the embedded store, read models and warehouse live (default ./data). */
@@ -22,6 +24,12 @@ export interface FreshetConfig {
   catchUpWindowMs?: number;
   claimLeadMs?: number;
   misfireThresholdMs?: number;
+  /** This node's identity (claims, logs, other nodes): given, else the one kept in the data directory. */
+  nodeId: string;
+  /** The id this run's engine claims with: the node id, and on a shared store a suffix of this run (node-identity.ts). */
+  engineId: string;
+  /** 'embedded' (default): refreshes run in this node's DuckDB; 'gateway': only through gateways (a cluster node). */
+  warehouse: WarehouseMode;
 }
 
 export interface FreshetRuntime {
@@ -44,7 +52,7 @@ export interface FreshetRuntime {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-export interface OpenFreshetOptions extends Partial<FreshetConfig> {
+export interface OpenFreshetOptions extends Partial<Omit<FreshetConfig, 'engineId'>> {
   clock?: Clock;
   /** What a fire runs; the materialized-table manager by default. */
   trigger?: RefreshTrigger;
@@ -59,13 +67,31 @@ export interface OpenFreshetOptions extends Partial<FreshetConfig> {
    * /healthz answers while a big log loads). Default: started before openFreshet resolves.
    */
   engine?: 'started' | 'deferred';
+  /**
+   * On a PostgreSQL store the node holds a lease (node-lease.ts); when it is lost the engine stops firing at once
+   * and this is told why (a server exits: its claims are taken over by the other nodes).
+   */
+  onLeaseLost?: (reason: string) => void;
+}
+
+/** The lease is checked every second (or more often), and lost when a check takes half the misfire threshold. */
+function leaseTimeouts(misfireThresholdMs: number): { heartbeatMs: number; timeoutMs: number } {
+  const timeoutMs = Math.max(1_000, Math.floor(misfireThresholdMs / 2));
+  return { timeoutMs, heartbeatMs: Math.min(1_000, Math.floor(timeoutMs / 3)) };
 }
 
 /** Opens freshet on the configured store: the engine starts, catches up on missed fires, and runs until close(). */
 export async function openFreshet(options: OpenFreshetOptions = {}): Promise<FreshetRuntime> {
+  const dataDir = options.dataDir ?? './data';
+  const storeSpec = options.store ?? 'sqlite';
+  const warehouseMode = options.warehouse ?? 'embedded';
+  if (warehouseMode !== 'embedded' && warehouseMode !== 'gateway') throw new TypeError(`warehouse must be 'embedded' or 'gateway', got ${String(warehouseMode)}.`);
+  const shared = storeKindOf(storeSpec) === 'postgres';
+  mkdirSync(dataDir, { recursive: true });
+  const nodeId = resolveNodeId(options.nodeId, dataDir);
   const config: FreshetConfig = {
-    dataDir: options.dataDir ?? './data',
-    store: options.store ?? 'sqlite',
+    dataDir,
+    store: storeSpec,
     // Checked before anything opens: an unknown zone would otherwise fail every later CREATE MATERIALIZED TABLE.
     timeZone: options.timeZone === undefined ? hostTimeZone() : requireTimeZone(options.timeZone, 'the time zone of new workflows'),
     ...(options.allowReadDirs ? { allowReadDirs: options.allowReadDirs } : {}),
@@ -73,9 +99,29 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     ...(options.catchUpWindowMs !== undefined ? { catchUpWindowMs: options.catchUpWindowMs } : {}),
     ...(options.claimLeadMs !== undefined ? { claimLeadMs: options.claimLeadMs } : {}),
     ...(options.misfireThresholdMs !== undefined ? { misfireThresholdMs: options.misfireThresholdMs } : {}),
+    nodeId,
+    engineId: shared ? incarnationOf(nodeId) : nodeId,
+    warehouse: warehouseMode,
   };
   const clock = options.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true });
+  // A shared store: the lease first, so a node that may not join is refused before it opens anything.
+  let fence = (): void => undefined;
+  let lost: string | undefined;
+  const lease: NodeLease | undefined = shared
+    ? await acquireNodeLease({
+        store: config.store,
+        nodeId: config.nodeId,
+        warehouse: config.warehouse,
+        // A node cut off must stop firing before the others take its claims over (after the misfire threshold);
+        // no sooner, or a node whose event loop was busy for a few seconds (a big start) would fence itself.
+        ...leaseTimeouts(config.misfireThresholdMs ?? 60_000),
+        onLost: (reason) => {
+          lost = reason;
+          fence();
+          options.onLeaseLost?.(reason);
+        },
+      })
+    : undefined;
   const store = openEventStore(config.store, config.dataDir, { clock });
   const projection = openProjectionPersistence(config.store, config.dataDir);
   const warehouse = createDuckDbWarehouse();
@@ -88,7 +134,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     trigger: options.trigger ?? deferred.trigger,
     defaults: { timeZone: config.timeZone, ...(config.misfirePolicy ? { misfirePolicy: config.misfirePolicy } : {}), ...(config.catchUpWindowMs !== undefined ? { catchUpWindowMs: config.catchUpWindowMs } : {}) },
     engine: {
-      engineId: engineIdentity(config.dataDir),
+      engineId: config.engineId,
       ...(config.claimLeadMs !== undefined ? { claimLeadMs: config.claimLeadMs } : {}),
       ...(config.misfireThresholdMs !== undefined ? { misfireThresholdMs: config.misfireThresholdMs } : {}),
     },
@@ -105,7 +151,11 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   // A workflow whose restEndpointUrl names another gateway refreshes there; freshet's own (or none) refreshes here.
   const gateways = new GatewayAllowList(options.gateways);
   const remote = new RemoteExecutor({ store, clock, gateways }, { onError: (error, where) => console.error(`[freshet remote] ${where}:`, error), ...options.remote });
-  deferred.bind(remote.trigger(tables.asRefreshTrigger()));
+  const local = config.warehouse === 'embedded' ? tables.asRefreshTrigger() : withoutWarehouse(tables.asRefreshTrigger());
+  deferred.bind(recallingRemoteFires(remote.trigger(local), gateways, (id) => scheduler.engine.workflow(id)));
+  // A lost lease stops the fires now; the store and the server are closed by whoever opened them.
+  fence = () => void scheduler.engine.stop().catch(() => undefined);
+  if (lost !== undefined) fence();
   const backfills = new BackfillService({ store, clock, tables, onError: (error, where) => console.error(`[freshet backfill] ${where}:`, error) });
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
@@ -121,6 +171,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     await tables.stop().catch(() => undefined);
     await warehouse.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await lease?.release();
     throw error;
   }
   let closed = false;
@@ -134,7 +185,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     backfills,
     gateways,
     notices: [...projection.notices],
-    startEngine: () => scheduler.startEngine(),
+    startEngine: () => (lost === undefined ? scheduler.startEngine() : Promise.reject(new Error(`The node lost its lease: ${lost}.`))),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async (options = {}) => {
       if (closed) return;
@@ -144,7 +195,12 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       await backfills.stop();
       await tables.stop(options.graceMs ?? 0);
       await warehouse.close();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        // Last: the node id stays taken until its fires are settled and its appends are in.
+        await lease?.release();
+      }
     },
   };
 }

@@ -49,8 +49,9 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
 
   constructor(private readonly options: EmbeddedWorkflowSchedulerOptions) {
     this.store = options.store;
-    this.engine = new WorkflowEngine({ ...options.engine, store: options.store, trigger: options.trigger, clock: options.clock });
     this.projection = new WorkflowProjection(options.store, options.projection ?? memoryProjectionPersistence());
+    // The engine starts from the read model (opened first, at its checkpoint and caught up), not from the log's start.
+    this.engine = new WorkflowEngine({ ...options.engine, store: options.store, trigger: options.trigger, clock: options.clock, snapshot: async () => this.projection.snapshotAt() });
     this.queries = new WorkflowQueries(options.store, this.projection, options.trigger);
   }
 

@@ -1,21 +1,51 @@
 import { type EventStore, type RecordedEvent, StreamNotFoundError } from '../events/index.ts';
-
-/** Events of a nominal time are decided no earlier than this before it (claim lead, clock steps): generous. */
-const DECISION_MARGIN_MS = 60_000;
 import type { RefreshTrigger } from '../engine/index.ts';
 import { WorkflowError, workflowStreamName } from '../workflows/index.ts';
 import {
   type HistoryEntry,
   type Occurrence,
+  type OccurrenceIndex,
+  type OccurrenceOutcome,
   explainInstant,
   type Explanation,
-  occurrencesFromEvents,
+  takeLedger,
   toHistoryEntry,
   withRefreshOutcomes,
   type WorkflowInfo,
   workflowAsOf,
   type WorkflowProjection,
 } from '../projections/index.ts';
+import { eventAt, scanVersions, versionAtTime } from './stream-reads.ts';
+
+/** A page cut as api/paging.ts cuts one: items in `order`, and the cursors each way (null: nothing more). */
+export interface Page<T> {
+  items: T[];
+  older: number | null;
+  newer: number | null;
+}
+
+interface PageCursor {
+  order: 'newest' | 'oldest';
+  limit: number;
+  before?: number;
+  after?: number;
+}
+
+export interface HistoryQuery extends PageCursor {
+  types?: readonly string[];
+  /** Recorded at or after / at or before (epoch ms). */
+  from?: number;
+  to?: number;
+}
+
+export interface LedgerPageQuery extends PageCursor {
+  from: number;
+  to: number;
+  outcome?: OccurrenceOutcome;
+}
+
+const COMMAND_TYPES = new Set(['WorkflowCreated', 'WorkflowScheduleModified', 'WorkflowSuspended', 'WorkflowResumed', 'WorkflowDeleted']);
+const notFound = (id: string): WorkflowError => new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
 
 export interface WorkflowListQuery {
   status?: WorkflowInfo['status'];
@@ -41,17 +71,47 @@ export class WorkflowQueries {
   }
 
   list(q: WorkflowListQuery = {}): { items: WorkflowInfo[]; total: number } {
-    const all = this.projection
-      .list()
-      .filter((w) => (q.status ? w.status === q.status : true))
-      .filter((w) => (q.table ? w.materializedTableIdentifier === q.table || w.materializedTableIdentifier.replaceAll('`', '') === q.table : true))
-      .sort((a, b) => a.creationTime.localeCompare(b.creationTime) || a.workflowId.localeCompare(b.workflowId));
-    const offset = q.offset ?? 0;
-    return { items: all.slice(offset, offset + (q.limit ?? 100)), total: all.length };
+    return this.projection.page({ ...(q.status ? { status: q.status } : {}), ...(q.table ? { table: q.table } : {}), offset: q.offset ?? 0, limit: q.limit ?? 100 });
   }
 
-  async history(id: string): Promise<HistoryEntry[]> {
-    return (await this.events(id)).map(toHistoryEntry);
+  /**
+   * A page of the workflow's events, as the history route pages them (api/paging.ts pageOf): read in chunks from
+   * the cursor, never the whole stream. Command types alone are read from the read model's index of them; a time
+   * window is found by bisection on commit times.
+   */
+  async historyPage(id: string, q: HistoryQuery): Promise<Page<HistoryEntry>> {
+    const stream = workflowStreamName(id);
+    const head = await this.store.streamVersion(stream);
+    if (head === 0) throw notFound(id);
+    const lo = q.from === undefined ? 1 : (await versionAtTime(this.store, stream, head, q.from, false)) + 1;
+    const hi = q.to === undefined ? head : await versionAtTime(this.store, stream, head, q.to, true);
+    const keep = (e: RecordedEvent): boolean => (q.types === undefined || q.types.includes(e.type)) && e.version >= lo && e.version <= hi;
+    const commandsOnly = q.types !== undefined && q.types.every((t) => COMMAND_TYPES.has(t));
+    const take = async (from: number, to: number, descending: boolean, limit: number): Promise<RecordedEvent[]> => {
+      if (from > to) return [];
+      if (commandsOnly) {
+        const index = await this.ledgerIndex(id);
+        const found = (await index.commands(id)).map((c) => c.event).filter((e) => keep(e) && e.version >= from && e.version <= to);
+        return (descending ? found.reverse() : found).slice(0, limit);
+      }
+      const out: RecordedEvent[] = [];
+      for await (const chunk of scanVersions(this.store, stream, { lo: from, hi: to, descending, chunk: Math.min(1_000, Math.max(64, limit * 2)) })) {
+        out.push(...chunk.filter(keep));
+        if (out.length >= limit) break;
+      }
+      return out.slice(0, limit);
+    };
+    const fromStart = q.before === undefined && q.after !== undefined ? true : q.after === undefined && q.before !== undefined ? false : q.order === 'oldest';
+    const inLo = Math.max(lo, q.after === undefined ? 1 : q.after + 1);
+    const inHi = Math.min(hi, q.before === undefined ? head : q.before - 1);
+    const picked = await take(inLo, inHi, !fromStart, q.limit);
+    const chosen = fromStart ? picked : picked.reverse();
+    const first = chosen[0];
+    const last = chosen.at(-1);
+    const older = first && (await take(lo, first.version - 1, true, 1)).length > 0 ? first.version : null;
+    const newer = last && (await take(last.version + 1, hi, false, 1)).length > 0 ? last.version : null;
+    const items = chosen.map(toHistoryEntry);
+    return { items: q.order === 'newest' ? items.reverse() : items, older, newer };
   }
 
   /** The workflow as it stood at `instant`; WORKFLOW_NOT_FOUND if it did not exist yet. */
@@ -61,52 +121,73 @@ export class WorkflowQueries {
     return info;
   }
 
+  /** Occurrences with nominal times in [from, to], oldest first, at most `limit`. */
   async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
-    return this.joined(occurrencesFromEvents(await this.events(id), { from: q.from, to: q.to, limit: q.limit ?? 1000 }));
+    const index = await this.ledgerIndex(id);
+    return (await takeLedger(index, id, { from: q.from, to: q.to, descending: false, limit: q.limit ?? 1000 }, (f) => this.joined(f))).items;
+  }
+
+  /** The newest `limit` occurrences with nominal times in [from, to] (oldest first), and whether older ones exist. */
+  async newestOccurrences(id: string, q: { from: number; to: number; limit: number }): Promise<{ items: Occurrence[]; more: boolean }> {
+    const index = await this.ledgerIndex(id);
+    const page = await takeLedger(index, id, { from: q.from, to: q.to, descending: true, limit: q.limit }, (f) => this.joined(f));
+    return { items: page.items.reverse(), more: page.more };
   }
 
   /**
-   * The newest `limit` occurrences with nominal times in [from, to] (oldest first), and whether older ones exist
-   * in the range, reading the stream backwards only as far as they need: the events of a nominal time t are all
-   * decided at or after t minus the claim lead, so once the read passes an event decided before the newest-`limit`
-   * time (minus a margin), nothing older can change the answer. The schedule in force over that tail is the read
-   * model's, which holds while the tail has no schedule event and the read model has seen the events before it;
-   * otherwise the whole stream is read, as `occurrences` does.
+   * A page of the ledger, as api/paging.ts pageOf would cut it from the whole range, from the indexed ledger: the
+   * page and one probe each way. A filter on an outcome reads on until it has the page (or the range ends).
    */
-  async newestOccurrences(id: string, q: { from: number; to: number; limit: number }): Promise<{ items: Occurrence[]; more: boolean }> {
-    const info = this.projection.get(id);
-    const stream = workflowStreamName(id);
-    let tail: RecordedEvent[] = [];
-    for (let pageSize = Math.max(256, 4 * q.limit); ; pageSize *= 2) {
-      const oldest = tail[0];
-      if (oldest?.version === 1) break; // the whole stream: the plain fold below
-      const page = await this.store.readStream(stream, { direction: 'backwards', maxCount: pageSize, ...(oldest ? { fromVersion: oldest.version - 1 } : {}) }).catch((e: unknown) => {
-        if (e instanceof StreamNotFoundError) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
-        throw e;
-      });
-      if (page.length === 0) break;
-      tail = [...page.reverse(), ...tail];
-      const first = tail[0]!;
-      if (first.version === 1) break;
-      if (!info || info.version < first.version - 1 || tail.some((e) => e.type === 'WorkflowCreated' || e.type === 'WorkflowScheduleModified')) {
-        tail = await this.events(id);
-        break;
-      }
-      const schedule = { type: 'WorkflowScheduleModified', data: { cronExpression: info.cronExpression, timeZone: info.timeZone, ...(info.cronDialect === 'unix' ? { cronDialect: 'unix' } : {}) } } as RecordedEvent;
-      const fires = occurrencesFromEvents([schedule, ...tail], { from: q.from, to: q.to, limit: Number.MAX_SAFE_INTEGER });
-      const decided = Date.parse(first.metadata.occurredAt);
-      const bound = fires.length > q.limit ? Date.parse(fires[fires.length - q.limit - 1]!.nominalTime) : q.from;
-      if (decided < bound - DECISION_MARGIN_MS) return { items: await this.joined(fires.slice(-q.limit)), more: fires.length > q.limit };
-    }
-    const fires = occurrencesFromEvents(tail, { from: q.from, to: q.to, limit: Number.MAX_SAFE_INTEGER });
-    return { items: await this.joined(fires.slice(-q.limit)), more: fires.length > q.limit };
+  async ledgerPage(id: string, q: LedgerPageQuery): Promise<Page<Occurrence>> {
+    const index = await this.ledgerIndex(id);
+    const keep = (o: Occurrence): boolean => q.outcome === undefined || o.outcome === q.outcome;
+    const take = async (from: number, to: number, descending: boolean, limit: number) =>
+      from > to ? [] : (await takeLedger(index, id, { from, to, descending, limit }, (f) => this.joined(f), keep)).items;
+    const fromStart = q.before === undefined && q.after !== undefined ? true : q.after === undefined && q.before !== undefined ? false : q.order === 'oldest';
+    const lo = Math.max(q.from, q.after === undefined ? q.from : q.after + 1);
+    const hi = Math.min(q.to, q.before === undefined ? q.to : q.before - 1);
+    const picked = await take(lo, hi, !fromStart, q.limit);
+    const chosen = fromStart ? picked : picked.reverse();
+    const t = (o: Occurrence | undefined): number | undefined => (o ? Date.parse(o.nominalTime) : undefined);
+    const first = t(chosen[0]);
+    const last = t(chosen.at(-1));
+    const older = first !== undefined && (await take(q.from, first - 1, true, 1)).length > 0 ? first : null;
+    const newer = last !== undefined && (await take(last + 1, q.to, false, 1)).length > 0 ? last : null;
+    return { items: q.order === 'newest' ? chosen.reverse() : chosen, older, newer };
   }
 
-  /** Why the workflow fired or did not at `instant`, from its log (and its refresh's, through the trigger). */
+  /**
+   * Why the workflow fired or did not at `instant`, from its log (and its refresh's, through the trigger). Reads
+   * only what explainInstant looks at: the workflow's commands (indexed), the ledger's row for the instant, the
+   * events that claimed or skipped it, and the last events recorded before it (by bisection).
+   */
   async explain(id: string, instant: number): Promise<Explanation> {
-    const events = await this.events(id);
-    const [occurrence] = await this.joined(occurrencesFromEvents(events, { from: instant, to: instant, limit: 1 }));
+    const stream = workflowStreamName(id);
+    const index = await this.ledgerIndex(id);
+    const head = await this.store.streamVersion(stream);
+    const [occurrence] = (await takeLedger(index, id, { from: instant, to: instant, descending: false, limit: 1 }, (f) => this.joined(f))).items;
+    const [row] = await index.rows(id, { from: instant, to: instant, order: 'asc', limit: 1 });
+    const covering = (await index.ranges(id, instant, instant)).filter((r) => r.fromExclusive < instant && instant <= r.toInclusive);
+    const before = await versionAtTime(this.store, stream, head, instant, false);
+    // The event before the last one too: explain passes over the skip that settled the instant when it looks back.
+    const versions = [row?.claimVersion, row?.skipVersion, ...covering.map((r) => r.version), before, before - 1].filter((v): v is number => v !== null && v !== undefined && v > 0);
+    const byVersion = new Map((await index.commands(id)).map((c) => [c.version, c.event]));
+    for (const v of new Set(versions)) {
+      if (byVersion.has(v)) continue;
+      const e = await eventAt(this.store, stream, v);
+      if (e) byVersion.set(v, e);
+    }
+    const events = [...byVersion.values()].sort((a, b) => a.version - b.version);
     return explainInstant(events, instant, occurrence ?? null);
+  }
+
+  /** The indexed ledger once it holds every event of the workflow's stream committed before this call. */
+  private async ledgerIndex(id: string): Promise<OccurrenceIndex> {
+    const [last] = await this.store.readStream(workflowStreamName(id), { direction: 'backwards', maxCount: 1 }).catch((e: unknown) => {
+      throw e instanceof StreamNotFoundError ? notFound(id) : e;
+    });
+    if (last) await this.projection.waitFor(last.position);
+    return this.projection.ledgerIndex();
   }
 
   private async joined(fires: Occurrence[]): Promise<Occurrence[]> {
@@ -119,7 +200,7 @@ export class WorkflowQueries {
     try {
       return await this.store.readStream(workflowStreamName(id));
     } catch (error) {
-      if (error instanceof StreamNotFoundError) throw new WorkflowError('WORKFLOW_NOT_FOUND', `Workflow '${id}' does not exist.`);
+      if (error instanceof StreamNotFoundError) throw notFound(id);
       throw error;
     }
   }

@@ -7,6 +7,8 @@ export interface PendingClaim {
   by: string;
   /** A manual trigger: its time is not on the schedule. */
   manual?: boolean;
+  /** When it was claimed, for a claim made after its time (a catch-up): it fires then, not at `t`. */
+  at?: number;
 }
 
 export interface WorkflowState {
@@ -38,8 +40,12 @@ export interface EventContext {
 
 export const withoutPending = (pending: PendingClaim[], t: number): PendingClaim[] => pending.filter((p) => p.t !== t);
 export const isPending = (state: WorkflowState, t: number): boolean => state.pending.some((p) => p.t === t);
-/** A claim a misfire threshold past its time: its engine would have fired and recorded it by now, so it is dead. */
-export const isStaleClaim = (p: PendingClaim, now: number, misfireThresholdMs: number): boolean => p.t <= now - misfireThresholdMs;
+/**
+ * A claim a misfire threshold past its time — its nominal time, or its claim when that came later (a catch-up fires
+ * at once): its engine would have fired and recorded it by now, so it is dead. Counted from the nominal time alone,
+ * every catch-up claim was stale the moment it was made, and was taken over while its engine fired it.
+ */
+export const isStaleClaim = (p: PendingClaim, now: number, misfireThresholdMs: number): boolean => Math.max(p.t, p.at ?? p.t) <= now - misfireThresholdMs;
 
 /** Pure fold of one event; `undefined` is the state before the stream exists. */
 export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, ctx: EventContext): WorkflowState | undefined {
@@ -88,7 +94,8 @@ export function evolve(state: WorkflowState | undefined, event: WorkflowEvent, c
     case 'FireClaimed': {
       const { nominalTime, manual, engineId } = event.data;
       // A re-claim (taking over a claim whose engine died) replaces the old claim instead of adding a twin.
-      const claim: PendingClaim = manual ? { t: nominalTime, by: engineId, manual } : { t: nominalTime, by: engineId };
+      const late = event.data.claimedAt > nominalTime ? { at: event.data.claimedAt } : {};
+      const claim: PendingClaim = manual ? { t: nominalTime, by: engineId, manual, ...late } : { t: nominalTime, by: engineId, ...late };
       const pending = [...withoutPending(state.pending, nominalTime), claim];
       return { ...state, cursor: manual ? state.cursor : Math.max(state.cursor, nominalTime), pending };
     }

@@ -18,6 +18,9 @@ const EXEMPT: Record<string, string> = {
   "FRESHET_ESDB_URL='esdb://localhost:2113?tls=false' npm test": 'needs an EventStoreDB server; CI runs it',
   'docker compose up -d eventstore': 'needs Docker',
   'FRESHET_TOKEN=<secret> docker compose up --build': 'needs Docker',
+  'FRESHET_TOKEN=<secret> docker compose --profile cluster up --build': 'needs Docker',
+  "FRESHET_TOKEN=<secret> freshet serve --host 0.0.0.0 --store 'postgres://freshet@db:5432/freshet?schema=freshet' --node-id node-1 --warehouse gateway --allow-gateway http://flink-gateway:8083 --misfire-threshold '60 s'":
+    'needs a database host `db` and a gateway; test/cluster runs nodes on PostgreSQL',
   'npm run bench': 'benchmarks run for minutes; they are not a test',
   'npm link': 'installs a global symlink to ./bin/freshet.js, which this test runs directly',
 };

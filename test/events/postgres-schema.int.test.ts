@@ -6,6 +6,9 @@ import { dropSchema, freshSchema, PG_URL, pgSkip } from './postgres-server.ts';
 
 const describePg = pgSkip.skip ? describe.skip : describe;
 
+const LEDGER_TABLES = ['occurrence_rows', 'skipped_ranges', 'workflow_commands'];
+const ALL_TABLES = ['events', 'head', 'occurrence_rows', 'projection_checkpoint', 'schema_version', 'skipped_ranges', 'workflow_commands', 'workflow_rows'];
+
 describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.skip ? ` (skipped: ${pgSkip.skip})` : ''}`, () => {
   let schema: string;
   let admin: pg.Client;
@@ -28,26 +31,26 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     const first = await openPostgresEventStore({ connectionString: PG_URL, schema });
     await first.appendToStream('orders-1', [ev('Placed'), ev('Paid')]);
     await first.close();
-    expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
-    expect(await version()).toEqual([3]);
+    expect(await tables()).toEqual(ALL_TABLES);
+    expect(await version()).toEqual([4]);
     const second = await openPostgresEventStore({ connectionString: PG_URL, schema });
     expect((await second.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed', 'Paid']);
     expect(await second.headPosition()).toBe(2);
     await second.close();
-    expect(await version()).toEqual([3]);
+    expect(await version()).toEqual([4]);
   });
 
-  it('a version 1 schema (no read-model tables) is migrated to version 3 at open, its log kept', async () => {
+  it('a version 1 schema (no read-model tables) is migrated to version 4 at open, its log kept', async () => {
     const store = await openPostgresEventStore({ connectionString: PG_URL, schema });
     await store.appendToStream('orders-1', [ev('Placed')]);
     await store.close();
-    await admin.query(`DROP TABLE ${q()}.projection_checkpoint, ${q()}.workflow_rows`);
+    await admin.query(`DROP TABLE ${q()}.projection_checkpoint, ${q()}.workflow_rows, ${LEDGER_TABLES.map((t) => `${q()}.${t}`).join(', ')}`);
     await admin.query(`UPDATE ${q()}.schema_version SET version = 1`);
     const reopened = await openPostgresEventStore({ connectionString: PG_URL, schema });
     expect((await reopened.readStream('orders-1')).map((event) => event.type)).toEqual(['Placed']);
     await reopened.close();
-    expect(await version()).toEqual([3]);
-    expect(await tables()).toEqual(['events', 'head', 'projection_checkpoint', 'schema_version', 'workflow_rows']);
+    expect(await version()).toEqual([4]);
+    expect(await tables()).toEqual(ALL_TABLES);
   });
 
   it('a version 2 schema keeps its read-model checkpoint, which gains a null event (saved before checkpoints named one)', async () => {
@@ -55,10 +58,11 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     await store.appendToStream('orders-1', [ev('Placed')]);
     await store.close();
     await admin.query(`ALTER TABLE ${q()}.projection_checkpoint DROP COLUMN event`);
+    await admin.query(`DROP TABLE ${LEDGER_TABLES.map((t) => `${q()}.${t}`).join(', ')}`);
     await admin.query(`INSERT INTO ${q()}.projection_checkpoint (name, position) VALUES ('workflow_info', 1)`);
     await admin.query(`UPDATE ${q()}.schema_version SET version = 2`);
     await (await openPostgresEventStore({ connectionString: PG_URL, schema })).close();
-    expect(await version()).toEqual([3]);
+    expect(await version()).toEqual([4]);
     expect((await admin.query(`SELECT name, position, event FROM ${q()}.projection_checkpoint`)).rows).toEqual([{ name: 'workflow_info', position: '1', event: null }]);
   });
 
@@ -67,7 +71,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     try {
       await Promise.all(stores.map((store, index) => store.appendToStream(`s-${index}`, [ev('Made')], { expectedVersion: 'no_stream' })));
       expect(await stores[0]!.headPosition()).toBe(5);
-      expect(await version()).toEqual([3]);
+      expect(await version()).toEqual([4]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
@@ -78,7 +82,7 @@ describePg(`PostgreSQL event store schema: versioned, migrated at open${pgSkip.s
     await admin.query(`UPDATE ${q()}.schema_version SET version = 99`);
     const error: unknown = await openPostgresEventStore({ connectionString: PG_URL, schema }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(StoreCorruptedError);
-    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(3\)/);
+    expect((error as Error).message).toMatch(/schema version 99, newer than this freshet understands \(4\)/);
     expect(await version()).toEqual([99]);
   });
 

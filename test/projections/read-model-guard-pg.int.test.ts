@@ -25,7 +25,7 @@ describePg(`a PostgreSQL read model that does not belong to its log is refused a
     await runSql(`TRUNCATE "${s}".events; UPDATE "${s}".head SET position = 0`);
     const error = await openError(dataDir, withSchema(s));
     expect(error).toBeInstanceOf(ReadModelMismatchError);
-    expect(error.message).toMatch(new RegExp(`^The read model in PostgreSQL \\S+ schema ${s} \\(tables projection_checkpoint, workflow_rows\\) is ahead of its event log in PostgreSQL \\S+ schema ${s} \\(table events\\): it reflects the log up to position \\d+, the log ends at position 0\\.`));
+    expect(error.message).toMatch(new RegExp(`^The read model in PostgreSQL \\S+ schema ${s} \\(tables projection_checkpoint, workflow_rows, occurrence_rows, skipped_ranges, workflow_commands\\) is ahead of its event log in PostgreSQL \\S+ schema ${s} \\(table events\\): it reflects the log up to position \\d+, the log ends at position 0\\.`));
     expect(error.message).toContain('freshet replay --rebuild --store <its postgres:// URL>');
   });
 

@@ -26,7 +26,7 @@ describePg(`freshet replay on a PostgreSQL store${pgSkip.skip ? ` (skipped: ${pg
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(new RegExp(`^OK: 4 of 5 checks passed, 1 not checked \\(PostgreSQL \\S+ schema ${s}: \\d+ event\\(s\\), 2 workflow\\(s\\)`));
     expect(r.out).toContain('  – checksums: this store keeps no per-event checksum');
-    expect(r.out).toMatch(new RegExp(`✓ read model: in PostgreSQL \\S+ schema ${s} \\(tables projection_checkpoint, workflow_rows\\) equals a rebuild from the log \\(2 workflow\\(s\\)`));
+    expect(r.out).toMatch(new RegExp(`✓ read model: in PostgreSQL \\S+ schema ${s} \\(tables projection_checkpoint, workflow_rows, occurrence_rows, skipped_ranges, workflow_commands\\) equals a rebuild from the log \\(2 workflow\\(s\\)`));
   });
 
   it('a read model that differs, then a log emptied under it: each named; --rebuild makes the schema open again', async () => {

@@ -4,7 +4,7 @@ import type { EmbeddedWorkflowScheduler } from '../../workflow-scheduler/index.t
 import { commandContext } from '../auth.ts';
 import { ApiRequestError } from '../errors.ts';
 import { emptyBody, listParam, parseInstant } from '../params.ts';
-import { OrderQuery, PageInfo, pageInfo, pageOf } from '../paging.ts';
+import { OrderQuery, PageInfo, pageInfo } from '../paging.ts';
 import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
 import { Explanation as ExplanationSchema, HistoryEntry, MisfirePolicy, Occurrence, OccurrenceOutcome, WorkflowInfo, WorkflowPage, WorkflowStatus } from '../schemas/workflow.ts';
 
@@ -12,8 +12,6 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, d
 const ReasonBody = Type.Object({ reason: Reason });
 const tags = ['workflows'];
 const DAY_MS = 86_400_000;
-/** Nominal times one ledger request may span (a 5-second cron over 24 h is 17,280). */
-const LEDGER_RANGE_LIMIT = 200_000;
 
 /** freshet's own workflow API: read models, audit history, the occurrence ledger, and commands by id. */
 export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Clock): FastifyPluginAsyncTypebox {
@@ -83,12 +81,8 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         const types = listParam(q.type);
         const from = q.from === undefined ? undefined : parseInstant(q.from, 'from');
         const to = q.to === undefined ? undefined : parseInstant(q.to, 'to');
-        const all = (await queries.history(request.params.id)).filter((e) => {
-          const at = Date.parse(e.recordedAt);
-          return (types === undefined || types.includes(e.type)) && (from === undefined || at >= from) && (to === undefined || at <= to);
-        });
         const query = { order: q.order ?? 'newest', limit: q.limit ?? 100, ...(q.before !== undefined ? { before: q.before } : {}), ...(q.after !== undefined ? { after: q.after } : {}) } as const;
-        const page = pageOf(all, (e) => e.version, query);
+        const page = await queries.historyPage(request.params.id, { ...query, ...(types ? { types } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
         return { events: page.items, page: pageInfo(query, page, String) };
       },
     );
@@ -133,21 +127,9 @@ export function workflowRoutes(scheduler: EmbeddedWorkflowScheduler, clock: Cloc
         if (from > to) throw new ApiRequestError('invalid', `from (${q.from}) must not be after to (${new Date(to).toISOString()}).`);
         const before = q.before === undefined ? undefined : parseInstant(q.before, 'before');
         const after = q.after === undefined ? undefined : parseInstant(q.after, 'after');
-        const limit = q.limit ?? 1000;
-        // The common question — the newest page, or the next older one — reads only the stream's tail.
-        if ((q.order ?? 'newest') === 'newest' && after === undefined && q.outcome === undefined) {
-          const upTo = before === undefined ? to : Math.min(to, before - 1);
-          if (from > upTo) return { occurrences: [], page: { order: 'newest' as const, limit, more: false, older: null, newer: q.before ?? null } };
-          const { items, more } = await queries.newestOccurrences(request.params.id, { from, to: upTo, limit });
-          const older = more && items[0] ? items[0].nominalTime : null;
-          const newer = before !== undefined && items.length > 0 ? items.at(-1)!.nominalTime : null;
-          return { occurrences: [...items].reverse(), page: { order: 'newest' as const, limit, more, older, newer } };
-        }
-        // The whole range, never silently cut: a page is taken from it, and `page` says whether more exists.
-        const all = (await queries.occurrences(request.params.id, { from, to, limit: LEDGER_RANGE_LIMIT })).filter((o) => q.outcome === undefined || o.outcome === q.outcome);
-        if (all.length >= LEDGER_RANGE_LIMIT) throw new ApiRequestError('invalid', `More than ${LEDGER_RANGE_LIMIT} nominal times between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: narrow from/to.`);
+        // Read from the indexed ledger: a page and a probe each way, whatever the range holds.
         const query = { order: q.order ?? 'newest', limit: q.limit ?? 1000, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) } as const;
-        const page = pageOf(all, (o) => Date.parse(o.nominalTime), query);
+        const page = await queries.ledgerPage(request.params.id, { ...query, from, to, ...(q.outcome !== undefined ? { outcome: q.outcome } : {}) });
         return { occurrences: page.items, page: pageInfo(query, page, (t) => new Date(t).toISOString()) };
       },
     );

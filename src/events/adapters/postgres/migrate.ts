@@ -3,9 +3,9 @@ import { StoreCorruptedError } from '../../errors.ts';
 import { sqlText, type Target } from './connection.ts';
 
 /** The schema version this freshet writes; migrate-N.sql takes a schema from version N - 1 to N. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /** The tables the current version has (besides schema_version), checked after migrating. */
-const TABLES = ['events', 'head', 'projection_checkpoint', 'workflow_rows'];
+const TABLES = ['events', 'head', 'projection_checkpoint', 'workflow_rows', 'occurrence_rows', 'skipped_ranges', 'workflow_commands'];
 
 const refused = (target: Target, what: string): StoreCorruptedError =>
   new StoreCorruptedError(`The PostgreSQL schema ${target.schema} at ${target.label} ${what}. It was left untouched.`);
