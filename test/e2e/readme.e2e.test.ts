@@ -22,6 +22,7 @@ const EXEMPT: Record<string, string> = {
   "FRESHET_TOKEN=<secret> freshet serve --host 0.0.0.0 --store 'postgres://freshet@db:5432/freshet?schema=freshet' --node-id node-1 --warehouse gateway --allow-gateway http://flink-gateway:8083 --misfire-threshold '60 s'":
     'needs a database host `db` and a gateway; test/cluster runs nodes on PostgreSQL',
   'npm run bench': 'benchmarks run for minutes; they are not a test',
+  'npm run bench -- answers reads': 'benchmarks run for minutes; they are not a test',
   'npm link': 'installs a global symlink to ./bin/freshet.js, which this test runs directly',
 };
 
