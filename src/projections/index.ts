@@ -14,4 +14,4 @@ export { workflowEventProblem } from './workflow-event-schema.ts';
 export { checkCheckpoint, eventFingerprint } from './checkpoint.ts';
 export { verifyLog, type LogCheck, type LogTraits, type VerifiedLog } from './verify-log.ts';
 export { verifyReadModel } from './verify-read-model.ts';
-export { takeLedger, scanLedger, type OccurrenceIndex } from './occurrence-reads.ts';
+export { entryAt, takeLedger, scanLedger, type OccurrenceIndex } from './occurrence-reads.ts';

@@ -96,15 +96,14 @@ export async function* scanLedger(index: OccurrenceIndex, workflowId: string, q:
   const context = new Context(await index.commands(workflowId), await index.ranges(workflowId, q.from, q.to));
   let { from: lo, to: hi } = q;
   for (let step = Math.min(MAX_STEP, Math.max(MIN_STEP, q.step ?? MIN_STEP)); lo <= hi; step = Math.min(MAX_STEP, step * 2)) {
-    const STEP = step;
-    const rows = await index.rows(workflowId, { from: lo, to: hi, order: q.descending ? 'desc' : 'asc', limit: STEP });
-    let boundary = rows.length === STEP ? rows[STEP - 1]!.nominalTime : q.descending ? lo : hi;
-    let done = rows.length < STEP;
+    const rows = await index.rows(workflowId, { from: lo, to: hi, order: q.descending ? 'desc' : 'asc', limit: step });
+    let boundary = rows.length === step ? rows[step - 1]!.nominalTime : q.descending ? lo : hi;
+    let done = rows.length < step;
     const times = new Set(rows.map((r) => r.nominalTime));
     for (const r of context.ranges) {
-      const found = q.descending ? rangeTimes(r, boundary, hi, true, STEP) : rangeTimes(r, lo, boundary, false, STEP);
-      if (found.length === STEP) {
-        boundary = q.descending ? Math.max(boundary, found[STEP - 1]!) : Math.min(boundary, found[STEP - 1]!);
+      const found = q.descending ? rangeTimes(r, boundary, hi, true, step) : rangeTimes(r, lo, boundary, false, step);
+      if (found.length === step) {
+        boundary = q.descending ? Math.max(boundary, found[step - 1]!) : Math.min(boundary, found[step - 1]!);
         done = false;
       }
       for (const t of found) times.add(t);
@@ -116,6 +115,25 @@ export async function* scanLedger(index: OccurrenceIndex, workflowId: string, q:
     if (q.descending) hi = boundary - 1;
     else lo = boundary + 1;
   }
+}
+
+/**
+ * The ledger's entry for one instant (null: none), with what it was resolved from — its row, the skipped ranges
+ * reaching the instant (on their schedule or not), the workflow's commands — for a caller (explain) that needs those
+ * too: each read once.
+ */
+export async function entryAt(
+  index: OccurrenceIndex,
+  workflowId: string,
+  t: number,
+): Promise<{ occurrence: Occurrence | null; row: OccurrenceRow | undefined; ranges: SkippedRange[]; commands: CommandRow[] }> {
+  const commands = await index.commands(workflowId);
+  const ranges = (await index.ranges(workflowId, t, t)).filter((r) => r.fromExclusive < t && t <= r.toInclusive);
+  const [row] = await index.rows(workflowId, { from: t, to: t, order: 'asc', limit: 1 });
+  const context = new Context(commands, ranges);
+  // As a scan of [t, t] finds it: a row, or a skipped range that has t on its schedule.
+  const occurrence = row !== undefined || context.covering(t).length > 0 ? context.resolve(t, row) : null;
+  return { occurrence, row, ranges, commands };
 }
 
 /**

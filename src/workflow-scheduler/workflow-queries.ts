@@ -6,6 +6,7 @@ import {
   type Occurrence,
   type OccurrenceIndex,
   type OccurrenceOutcome,
+  entryAt,
   explainInstant,
   type Explanation,
   takeLedger,
@@ -42,6 +43,25 @@ export interface LedgerPageQuery extends PageCursor {
   from: number;
   to: number;
   outcome?: OccurrenceOutcome;
+}
+
+/**
+ * A page cut as api/paging.ts pageOf cuts one from the whole of [lo, hi], without reading the whole: `take` answers
+ * the items of a range nearest one end; the page is taken next to the cursor, then one probe each way says whether
+ * more exists beyond it.
+ */
+async function cutPage<T>(q: PageCursor, lo: number, hi: number, keyOf: (item: T) => number, take: (from: number, to: number, descending: boolean, limit: number) => Promise<T[]>): Promise<Page<T>> {
+  const fromStart = q.before === undefined && q.after !== undefined ? true : q.after === undefined && q.before !== undefined ? false : q.order === 'oldest';
+  const inLo = Math.max(lo, q.after === undefined ? lo : q.after + 1);
+  const inHi = Math.min(hi, q.before === undefined ? hi : q.before - 1);
+  const picked = inLo > inHi ? [] : await take(inLo, inHi, !fromStart, q.limit);
+  const chosen = fromStart ? picked : picked.reverse();
+  const first = chosen[0];
+  const last = chosen.at(-1);
+  const beyond = async (from: number, to: number, descending: boolean): Promise<boolean> => from <= to && (await take(from, to, descending, 1)).length > 0;
+  const older = first !== undefined && (await beyond(lo, keyOf(first) - 1, true)) ? keyOf(first) : null;
+  const newer = last !== undefined && (await beyond(keyOf(last) + 1, hi, false)) ? keyOf(last) : null;
+  return { items: q.order === 'newest' ? chosen.reverse() : chosen, older, newer };
 }
 
 const COMMAND_TYPES = new Set(['WorkflowCreated', 'WorkflowScheduleModified', 'WorkflowSuspended', 'WorkflowResumed', 'WorkflowDeleted']);
@@ -86,12 +106,13 @@ export class WorkflowQueries {
     const lo = q.from === undefined ? 1 : (await versionAtTime(this.store, stream, head, q.from, false)) + 1;
     const hi = q.to === undefined ? head : await versionAtTime(this.store, stream, head, q.to, true);
     const keep = (e: RecordedEvent): boolean => (q.types === undefined || q.types.includes(e.type)) && e.version >= lo && e.version <= hi;
+    // Command types alone come from the read model's index of them, read once for the page and its probes.
+    let commands: Promise<RecordedEvent[]> | undefined;
     const commandsOnly = q.types !== undefined && q.types.every((t) => COMMAND_TYPES.has(t));
     const take = async (from: number, to: number, descending: boolean, limit: number): Promise<RecordedEvent[]> => {
-      if (from > to) return [];
       if (commandsOnly) {
-        const index = await this.ledgerIndex(id);
-        const found = (await index.commands(id)).map((c) => c.event).filter((e) => keep(e) && e.version >= from && e.version <= to);
+        commands ??= this.ledgerIndex(id).then(async ({ index }) => (await index.commands(id)).map((c) => c.event));
+        const found = (await commands).filter((e) => keep(e) && e.version >= from && e.version <= to);
         return (descending ? found.reverse() : found).slice(0, limit);
       }
       const out: RecordedEvent[] = [];
@@ -101,17 +122,8 @@ export class WorkflowQueries {
       }
       return out.slice(0, limit);
     };
-    const fromStart = q.before === undefined && q.after !== undefined ? true : q.after === undefined && q.before !== undefined ? false : q.order === 'oldest';
-    const inLo = Math.max(lo, q.after === undefined ? 1 : q.after + 1);
-    const inHi = Math.min(hi, q.before === undefined ? head : q.before - 1);
-    const picked = await take(inLo, inHi, !fromStart, q.limit);
-    const chosen = fromStart ? picked : picked.reverse();
-    const first = chosen[0];
-    const last = chosen.at(-1);
-    const older = first && (await take(lo, first.version - 1, true, 1)).length > 0 ? first.version : null;
-    const newer = last && (await take(last.version + 1, hi, false, 1)).length > 0 ? last.version : null;
-    const items = chosen.map(toHistoryEntry);
-    return { items: q.order === 'newest' ? items.reverse() : items, older, newer };
+    const page = await cutPage(q, lo, hi, (e) => e.version, take);
+    return { ...page, items: page.items.map(toHistoryEntry) };
   }
 
   /** The workflow as it stood at `instant`; WORKFLOW_NOT_FOUND if it did not exist yet. */
@@ -123,13 +135,13 @@ export class WorkflowQueries {
 
   /** Occurrences with nominal times in [from, to], oldest first, at most `limit`. */
   async occurrences(id: string, q: { from: number; to: number; limit?: number }): Promise<Occurrence[]> {
-    const index = await this.ledgerIndex(id);
+    const { index } = await this.ledgerIndex(id);
     return (await takeLedger(index, id, { from: q.from, to: q.to, descending: false, limit: q.limit ?? 1000 }, (f) => this.joined(f))).items;
   }
 
   /** The newest `limit` occurrences with nominal times in [from, to] (oldest first), and whether older ones exist. */
   async newestOccurrences(id: string, q: { from: number; to: number; limit: number }): Promise<{ items: Occurrence[]; more: boolean }> {
-    const index = await this.ledgerIndex(id);
+    const { index } = await this.ledgerIndex(id);
     const page = await takeLedger(index, id, { from: q.from, to: q.to, descending: true, limit: q.limit }, (f) => this.joined(f));
     return { items: page.items.reverse(), more: page.more };
   }
@@ -139,21 +151,10 @@ export class WorkflowQueries {
    * page and one probe each way. A filter on an outcome reads on until it has the page (or the range ends).
    */
   async ledgerPage(id: string, q: LedgerPageQuery): Promise<Page<Occurrence>> {
-    const index = await this.ledgerIndex(id);
+    const { index } = await this.ledgerIndex(id);
     const keep = (o: Occurrence): boolean => q.outcome === undefined || o.outcome === q.outcome;
-    const take = async (from: number, to: number, descending: boolean, limit: number) =>
-      from > to ? [] : (await takeLedger(index, id, { from, to, descending, limit }, (f) => this.joined(f), keep)).items;
-    const fromStart = q.before === undefined && q.after !== undefined ? true : q.after === undefined && q.before !== undefined ? false : q.order === 'oldest';
-    const lo = Math.max(q.from, q.after === undefined ? q.from : q.after + 1);
-    const hi = Math.min(q.to, q.before === undefined ? q.to : q.before - 1);
-    const picked = await take(lo, hi, !fromStart, q.limit);
-    const chosen = fromStart ? picked : picked.reverse();
-    const t = (o: Occurrence | undefined): number | undefined => (o ? Date.parse(o.nominalTime) : undefined);
-    const first = t(chosen[0]);
-    const last = t(chosen.at(-1));
-    const older = first !== undefined && (await take(q.from, first - 1, true, 1)).length > 0 ? first : null;
-    const newer = last !== undefined && (await take(last + 1, q.to, false, 1)).length > 0 ? last : null;
-    return { items: q.order === 'newest' ? chosen.reverse() : chosen, older, newer };
+    const take = async (from: number, to: number, descending: boolean, limit: number) => (await takeLedger(index, id, { from, to, descending, limit }, (f) => this.joined(f), keep)).items;
+    return cutPage(q, q.from, q.to, (o) => Date.parse(o.nominalTime), take);
   }
 
   /**
@@ -163,31 +164,32 @@ export class WorkflowQueries {
    */
   async explain(id: string, instant: number): Promise<Explanation> {
     const stream = workflowStreamName(id);
-    const index = await this.ledgerIndex(id);
-    const head = await this.store.streamVersion(stream);
-    const [occurrence] = (await takeLedger(index, id, { from: instant, to: instant, descending: false, limit: 1 }, (f) => this.joined(f))).items;
-    const [row] = await index.rows(id, { from: instant, to: instant, order: 'asc', limit: 1 });
-    const covering = (await index.ranges(id, instant, instant)).filter((r) => r.fromExclusive < instant && instant <= r.toInclusive);
+    const { index, head } = await this.ledgerIndex(id);
+    const { occurrence, row, ranges, commands } = await entryAt(index, id, instant);
+    const [joined] = occurrence ? await this.joined([occurrence]) : [];
     const before = await versionAtTime(this.store, stream, head, instant, false);
     // The event before the last one too: explain passes over the skip that settled the instant when it looks back.
-    const versions = [row?.claimVersion, row?.skipVersion, ...covering.map((r) => r.version), before, before - 1].filter((v): v is number => v !== null && v !== undefined && v > 0);
-    const byVersion = new Map((await index.commands(id)).map((c) => [c.version, c.event]));
+    const versions = [row?.claimVersion, row?.skipVersion, ...ranges.map((r) => r.version), before, before - 1].filter((v): v is number => v !== null && v !== undefined && v > 0);
+    const byVersion = new Map(commands.map((c) => [c.version, c.event]));
     for (const v of new Set(versions)) {
       if (byVersion.has(v)) continue;
       const e = await eventAt(this.store, stream, v);
       if (e) byVersion.set(v, e);
     }
     const events = [...byVersion.values()].sort((a, b) => a.version - b.version);
-    return explainInstant(events, instant, occurrence ?? null);
+    return explainInstant(events, instant, joined ?? null);
   }
 
-  /** The indexed ledger once it holds every event of the workflow's stream committed before this call. */
-  private async ledgerIndex(id: string): Promise<OccurrenceIndex> {
+  /**
+   * The indexed ledger once it holds every event of the workflow's stream committed before this call, and the
+   * stream's version then.
+   */
+  private async ledgerIndex(id: string): Promise<{ index: OccurrenceIndex; head: number }> {
     const [last] = await this.store.readStream(workflowStreamName(id), { direction: 'backwards', maxCount: 1 }).catch((e: unknown) => {
       throw e instanceof StreamNotFoundError ? notFound(id) : e;
     });
     if (last) await this.projection.waitFor(last.position);
-    return this.projection.ledgerIndex();
+    return { index: await this.projection.ledgerIndex(), head: last?.version ?? 0 };
   }
 
   private async joined(fires: Occurrence[]): Promise<Occurrence[]> {
