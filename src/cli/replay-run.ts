@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { type LogCheck, type LoadedReadModel, type ReadModelLocation, ReadModelUnreadable, rebuildWorkflows, verifyLog, verifyReadModel } from '../projections/index.ts';
-import { openEventStore } from '../runtime/index.ts';
+import { discardRefreshModel, openEventStore, storeKindOf } from '../runtime/index.ts';
 import { CliError } from './client.ts';
 import { type ReplaySource, replaySource, type SourceOptions } from './replay-source.ts';
 
@@ -56,6 +56,8 @@ export async function runReplay(o: ReplayOptions): Promise<void> {
       await persistence.close();
     }
     for (const notice of persistence.notices) process.stderr.write(`freshet: ${notice}\n`);
+    // The refresh read model is rebuilt from the same log at the next start, so it cannot disagree with this one.
+    if (storeKindOf(o.store) === 'sqlite' && discardRefreshModel(o.dataDir)) process.stderr.write('freshet: the refresh read model (refresh.sqlite) was discarded; the next start rebuilds it from the event log.\n');
     const saved = { ...summary, readModel: persistence.location.readModel, checkpoint: rebuilt.checkpoint.position };
     out(o.json ? JSON.stringify(saved) : `Rebuilt ${saved.workflows} workflow(s) from ${saved.events} event(s) of ${source.log} and saved them as the read model ${saved.readModel} (checkpoint ${saved.checkpoint}, ${saved.seconds}s).`);
   } finally {

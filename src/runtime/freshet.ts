@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Clock, hostTimeZone, requireTimeZone, systemClock } from '../clock/index.ts';
 import { type EventStore, openEventStore, storeKindOf } from '../events/index.ts';
 import { openProjectionPersistence } from '../projections/index.ts';
 import type { MisfirePolicy } from '../workflows/index.ts';
 import type { RefreshTrigger } from '../engine/index.ts';
 import { type AllowListOptions, GatewayAllowList, RemoteExecutor, type RemoteTriggerOptions } from '../flink-gateway-client/index.ts';
-import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
+import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, memoryRefreshModel, sqliteRefreshModel, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
 import { recallingRemoteFires, withoutWarehouse } from './cluster-trigger.ts';
 import { incarnationOf, resolveNodeId } from './node-identity.ts';
@@ -124,6 +125,9 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     : undefined;
   const store = openEventStore(config.store, config.dataDir, { clock });
   const projection = openProjectionPersistence(config.store, config.dataDir);
+  // Tables and refresh operations between runs: beside the SQLite log; in memory (folded from the log at each
+  // start) on the other stores.
+  const refreshModel = storeKindOf(config.store) === 'sqlite' ? sqliteRefreshModel(refreshModelFile(config.dataDir), { ...projection.location, readModel: refreshModelFile(config.dataDir) }) : undefined;
   const warehouse = createDuckDbWarehouse();
   // The scheduler fires into the manager and the manager drives the scheduler: a deferred trigger ties the knot.
   const deferred = deferredRefreshTrigger();
@@ -146,6 +150,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     clock,
     timeZone: config.timeZone,
     logName: projection.location.log,
+    readModel: refreshModel ?? memoryRefreshModel(),
     ...(options.autoSuspendAfterFailures !== undefined ? { autoSuspendAfterFailures: options.autoSuspendAfterFailures } : {}),
   });
   // A workflow whose restEndpointUrl names another gateway refreshes there; freshet's own (or none) refreshes here.
@@ -159,8 +164,10 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   const backfills = new BackfillService({ store, clock, tables, onError: (error, where) => console.error(`[freshet backfill] ${where}:`, error) });
   try {
     await warehouse.open({ path: warehouseFile(config.dataDir), allowReadDirs: config.allowReadDirs ?? [] });
-    await tables.start();
+    // The workflows' read model first: a read model that does not belong to this log is refused by the check that
+    // names it, before the manager reads its own. A fire meanwhile waits for the manager's start (it is memoized).
     await scheduler.open({ engine: options.engine !== 'deferred' });
+    await tables.start();
     await tables.recoverInterruptedCommands();
     await backfills.open();
     await remote.start();
@@ -169,6 +176,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     await backfills.stop().catch(() => undefined);
     await scheduler.close().catch(() => undefined);
     await tables.stop().catch(() => undefined);
+    refreshModel?.close();
     await warehouse.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     await lease?.release();
@@ -184,7 +192,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     tables,
     backfills,
     gateways,
-    notices: [...projection.notices],
+    notices: [...projection.notices, ...(refreshModel?.notices ?? [])],
     startEngine: () => (lost === undefined ? scheduler.startEngine() : Promise.reject(new Error(`The node lost its lease: ${lost}.`))),
     // Fires stop first (their refreshes still finish), then the manager, then the warehouse and the log.
     close: async (options = {}) => {
@@ -194,6 +202,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       await remote.stop();
       await backfills.stop();
       await tables.stop(options.graceMs ?? 0);
+      refreshModel?.close();
       await warehouse.close();
       try {
         await store.close();
@@ -203,4 +212,18 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       }
     },
   };
+}
+
+/** The refresh read model's file (sqlite-read-model.ts), beside the log's read model. */
+export const refreshModelFile = (dataDir: string): string => join(dataDir, 'refresh.sqlite');
+
+/**
+ * Drops the refresh read model of a data directory (replay --rebuild): it is a cache of the log, so the next start
+ * folds the whole log into a new one. Answers whether there was one.
+ */
+export function discardRefreshModel(dataDir: string): boolean {
+  const path = refreshModelFile(dataDir);
+  const existed = existsSync(path);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  return existed;
 }

@@ -1,5 +1,5 @@
 export { hostTimeZone } from '../clock/index.ts';
-export { openFreshet, type FreshetRuntime, type FreshetConfig, type OpenFreshetOptions } from './freshet.ts';
+export { discardRefreshModel, openFreshet, refreshModelFile, type FreshetRuntime, type FreshetConfig, type OpenFreshetOptions } from './freshet.ts';
 export { NodeLeaseError, type WarehouseMode } from './node-lease.ts';
 export { NodeIdError } from './node-identity.ts';
 // The CLI opens the log and the read model as the runtime does.

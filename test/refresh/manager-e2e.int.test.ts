@@ -67,7 +67,7 @@ describe('statement runner end to end', () => {
 
     // The views rebuild from the log to exactly what the live manager shows.
     const rebuilt = await rebuildRefreshViews(h.store);
-    expect(JSON.parse(JSON.stringify(rebuilt.snapshot()))).toEqual(JSON.parse(JSON.stringify({ '`freshet`.`default`.`daily_totals`': { status: { ...status, progress: null }, history } })));
+    expect(JSON.parse(JSON.stringify(await rebuilt.snapshot()))).toEqual(JSON.parse(JSON.stringify({ '`freshet`.`default`.`daily_totals`': { status: { ...status, progress: null }, history } })));
     expect(h.errors).toEqual([]);
   });
 });

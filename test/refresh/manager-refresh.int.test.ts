@@ -128,7 +128,7 @@ describe('retries and auto-suspend', () => {
 
     // Rebuilt from the log, the views equal the live ones.
     const live = { status: { ...(await h.manager.getRefreshStatus('typed')), progress: null }, history: await h.manager.getRefreshHistory('typed') };
-    const rebuilt = (await rebuildRefreshViews(h.store)).snapshot()['`freshet`.`default`.`typed`'];
+    const rebuilt = (await (await rebuildRefreshViews(h.store)).snapshot())['`freshet`.`default`.`typed`'];
     expect(rebuilt).toEqual(live);
   });
 

@@ -114,15 +114,26 @@ export function tableRoutes(tables: MaterializedTableManager): FastifyPluginAsyn
           tags: ['tables'],
           summary: "The table's refresh operations, newest first",
           params: IdentifierParams,
-          querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) }),
-          response: { 200: Type.Object({ table: Type.String(), operations: Type.Array(Operation), total: Type.Integer(), more: Type.Boolean({ description: 'Older operations exist beyond `limit`.' }) }), ...errorResponses },
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
+            before: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "A page's `next`: the operations older than that page." })),
+          }),
+          response: {
+            200: Type.Object({
+              table: Type.String(),
+              operations: Type.Array(Operation),
+              total: Type.Integer({ description: 'Operations the table has ever had.' }),
+              more: Type.Boolean({ description: 'Older operations exist beyond this page.' }),
+              next: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `before` for the next (older) page; null on the last page.' }),
+            }),
+            ...errorResponses,
+          },
         },
       },
       async (request) => {
         const table = await tables.getTable(request.params.identifier);
-        const all = await tables.getRefreshHistory(table.definition.identifier);
-        const limit = request.query.limit ?? 20;
-        return { table: table.definition.identifier, operations: all.slice(-limit).reverse(), total: all.length, more: all.length > limit };
+        const page = await tables.getRefreshOperations(table.definition.identifier, { limit: request.query.limit ?? 20, ...(request.query.before !== undefined ? { before: request.query.before } : {}) });
+        return { table: table.definition.identifier, operations: page.operations, total: page.total, more: page.next !== null, next: page.next };
       },
     );
 

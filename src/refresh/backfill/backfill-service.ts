@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock/index.ts';
 import { type CommandContext, type EventStore, type RecordedEvent, SerialPerKey, StreamNotFoundError } from '../../events/index.ts';
 import { scheduleOf } from '../../workflows/index.ts';
-import type { MaterializedTableManager, RefreshHistoryEntry, StatementContext } from '../manager/index.ts';
+import { type MaterializedTableManager, partitionKey, type StatementContext } from '../manager/index.ts';
 import { FlinkValidationError } from '../flink/index.ts';
 import {
   BACKFILL_INDEX_STREAM,
@@ -14,7 +14,7 @@ import {
   type Reprocess,
 } from './events.ts';
 import { partitionRuleOf } from './partition-rule.ts';
-import { BackfillRangeError, partitionKey, planBackfill, type PlannedPartition } from './plan.ts';
+import { BackfillRangeError, planBackfill, type PlannedPartition } from './plan.ts';
 
 /** Nominal times one backfill may span: a per-second schedule over ~46 days. */
 export const MAX_NOMINAL_TIMES = 4_000_000;
@@ -77,7 +77,7 @@ export class BackfillService {
       if (error instanceof BackfillRangeError) throw new FlinkValidationError(error.message);
       throw error;
     }
-    const last = lastRefreshByPartition(await this.deps.tables.getRefreshHistory(info.definition.identifier));
+    const last = await this.deps.tables.lastRefreshByPartition(info.definition.identifier);
     const covered = (p: PlannedPartition) => {
       const status = last.get(partitionKey(p.partition));
       if (reprocess === 'all' || status === undefined) return false;
@@ -186,12 +186,6 @@ export class BackfillService {
 }
 
 /** The status of the newest refresh of each partition (history is oldest first). */
-function lastRefreshByPartition(history: readonly RefreshHistoryEntry[]): Map<string, string> {
-  const last = new Map<string, string>();
-  for (const op of history) last.set(partitionKey(op.partitions), op.status);
-  return last;
-}
-
 /** Who asked, as every event of freshet records it. */
 function contextOf(request: StatementContext): CommandContext {
   return { actor: request.actor ?? 'anonymous', correlationId: request.correlationId ?? randomUUID(), ...(request.reason ? { reason: request.reason } : {}) };

@@ -1,3 +1,4 @@
+import { partitionKey } from '../manager/index.ts';
 import type { MemoCron } from '../../workflows/index.ts';
 
 /** One distinct partition of a backfill: the nominal times of the range that refresh it. */
@@ -30,7 +31,6 @@ export class BackfillRangeError extends Error {
 }
 
 /** One partition's key, whatever the order of its fields. */
-export const partitionKey = (p: Record<string, string>): string => JSON.stringify(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /**
  * Range → nominal times under the schedule → the distinct partitions those times refresh, in order of their

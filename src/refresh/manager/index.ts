@@ -8,7 +8,11 @@
  */
 export { MaterializedTableManager } from './manager.ts';
 export { deferredRefreshTrigger } from './deferred-trigger.ts';
-export { RefreshViews, rebuildRefreshViews, type RefreshHistoryEntry } from './projection.ts';
+export { RefreshViews, type RefreshHistoryEntry } from './projection.ts';
+export { rebuildRefreshViews, type RebuiltRefreshViews } from './rebuild.ts';
+export { partitionKey, type RefreshReadModel, type StoredOperation, type StoredTable, type TableSummary, type OperationsPage } from './read-model.ts';
+export { memoryRefreshModel } from './memory-read-model.ts';
+export { sqliteRefreshModel } from './sqlite-read-model.ts';
 export { admit, type Admission, type Lane, MAX_WAITING } from './overlap.ts';
 export { refreshEventProblem } from './refresh-event-schema.ts';
 export { TABLE_EVENT_TYPES, TABLE_STREAM_PREFIX, asTableEvent, evolveTable, tableStreamName, type TableEvent, type TableState } from './table-events.ts';

@@ -1,29 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../clock/index.ts';
-import { type CommandContext, type EventStore, readPages } from '../../events/index.ts';
+import type { CommandContext, EventStore } from '../../events/index.ts';
 import type { RefreshOutcome, RefreshTrigger } from '../../engine/index.ts';
 import { DEFAULT_CATALOG, DEFAULT_DATABASE, FlinkValidationError, type IdentifierDefaults, type ObjectIdentifier, parseStatement } from '../flink/index.ts';
 import {
   checkRetryPolicy,
   DEFAULT_RETRY,
   IllegalOperationTransitionError,
-  OPERATION_STREAM_PREFIX,
+  isTerminalStatus,
   OperationLog,
   type OperationHandle,
   type OperationState,
   refreshOutcomeOf,
 } from '../operations/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
-import { UnreadableEventError } from '../../projections/index.ts';
 import { TableLifecycle } from './lifecycle.ts';
 import { recoverInterruptedCommands } from './recovery.ts';
 import { RefreshViews, summarize, type RefreshHistoryEntry } from './projection.ts';
+import { memoryRefreshModel } from './memory-read-model.ts';
+import type { RefreshReadModel } from './read-model.ts';
+import { RefreshState } from './refresh-state.ts';
 import { Refresher } from './refresher.ts';
 import { type RefreshAsk, RefreshSubmission } from './refresh-submission.ts';
 import { checkPolicy } from './overlap.ts';
 import { dispatchStatement } from './statements.ts';
-import { refreshEventProblem } from './refresh-event-schema.ts';
-import { TABLE_STREAM_PREFIX } from './table-events.ts';
 import { TableQueries } from './table-queries.ts';
 import { TableRegistry } from './table-registry.ts';
 import type { ManagerOptions, OperationSummary, RefreshScheduler, RefreshStatus, StatementContext, StatementResult, TableInfo } from './types.ts';
@@ -47,6 +47,8 @@ export class MaterializedTableManager {
   private readonly logName: string;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly views = new RefreshViews();
+  private readonly model: RefreshReadModel;
+  private readonly state: RefreshState;
   private readonly log: OperationLog;
   private readonly registry: TableRegistry;
   private readonly refresher: Refresher;
@@ -65,8 +67,17 @@ export class MaterializedTableManager {
     this.autoSuspendAfter = options.autoSuspendAfterFailures ?? 5;
     this.logName = options.logName ?? 'the event log';
     this.onError = options.onError ?? ((error, context) => console.error(`[freshet refresh] ${context}:`, error));
-    this.log = new OperationLog(this.store, this.clock, (event) => this.views.applyOperation(event));
-    this.registry = new TableRegistry(this.store, this.clock, (event) => this.views.applyTable(event));
+    this.model = options.readModel ?? memoryRefreshModel();
+    const onOperation = (event: Parameters<RefreshViews['applyOperation']>[0], state: OperationState) => {
+      this.views.applyOperation(event, state);
+      this.state.touchedOperation(state.operationHandle);
+    };
+    this.log = new OperationLog(this.store, this.clock, onOperation, (handle) => this.model.operation(handle));
+    this.registry = new TableRegistry(this.store, this.clock, (event) => {
+      this.views.applyTable(event);
+      this.state.touchedTable(event.data.identifier);
+    });
+    this.state = new RefreshState({ store: this.store, model: this.model, registry: this.registry, log: this.log, views: this.views, logName: this.logName, onError: this.onError });
     this.refresher = new Refresher({
       log: this.log,
       warehouse: this.warehouse,
@@ -85,29 +96,17 @@ export class MaterializedTableManager {
     });
     const overlapDefault = checkPolicy(options.overlapPolicy ?? 'buffer-all', 'overlapPolicy');
     const policyOf = (table: Parameters<RefreshSubmission['policyOf']>[0]) => this.submission.policyOf(table);
-    this.queries = new TableQueries({ registry: this.registry, log: this.log, views: this.views, refresher: this.refresher, warehouse: this.warehouse, scheduler: this.scheduler, defaults: this.defaults, policyOf, clock: this.clock });
+    this.queries = new TableQueries({ registry: this.registry, log: this.log, views: this.views, model: this.model, flush: () => this.state.flush(), refresher: this.refresher, warehouse: this.warehouse, scheduler: this.scheduler, defaults: this.defaults, policyOf, clock: this.clock });
     this.submission = new RefreshSubmission({ refresher: this.refresher, registry: this.registry, queries: this.queries, clock: this.clock, overlapDefault });
   }
 
-  /** Loads tables and operations from the log and recovers unfinished refreshes. Idempotent. */
+  /**
+   * Restores tables and the refreshes in flight from the read model, reads the log from its checkpoint, and recovers
+   * unfinished refreshes (refresh-state.ts). Idempotent.
+   */
   start(): Promise<void> {
     this.ready ??= (async () => {
-      for await (const page of readPages(this.store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
-        for (const recorded of page) {
-          const problem = refreshEventProblem(recorded);
-          if (problem) throw new UnreadableEventError(this.logName, recorded.position, recorded.streamName, problem);
-          try {
-            const tableEvent = this.registry.load(recorded);
-            if (tableEvent) this.views.applyTable(tableEvent);
-            const opEvent = this.log.load(recorded);
-            if (opEvent) this.views.applyOperation(opEvent);
-          } catch (error) {
-            // Named by its place in the log: a bare TypeError from deep in a fold tells an operator nothing.
-            const problem = `${recorded.type} cannot be loaded (${error instanceof Error ? error.message : String(error)})`;
-            throw new UnreadableEventError(this.logName, recorded.position, recorded.streamName, problem);
-          }
-        }
-      }
+      await this.state.start();
       await this.refresher.recover(this.log.all());
     })();
     return this.ready;
@@ -133,6 +132,8 @@ export class MaterializedTableManager {
    */
   async stop(graceMs = 0): Promise<void> {
     await this.refresher.stop(graceMs);
+    // Saved at the stop, so the next start reads only what comes after it.
+    if (this.ready) await this.state.close();
   }
 
   async executeStatement(sql: string, ctx: StatementContext = {}): Promise<StatementResult> {
@@ -174,7 +175,7 @@ export class MaterializedTableManager {
    */
   async refreshForBackfill(identifier: string, partition: Record<string, string>, backfill: { id: string; index: number }, ctx: StatementContext = {}): Promise<OperationHandle> {
     await this.start();
-    const earlier = this.views.operationOfBackfill(identifier, backfill.id, backfill.index);
+    const earlier = this.views.operationOfBackfill(identifier, backfill.id, backfill.index) ?? (await this.model.operationOfBackfill(identifier, backfill.id, backfill.index));
     if (earlier) return earlier.operationHandle;
     const ask: RefreshAsk = { identifier, isPeriodic: false, scheduleTime: null, dynamicOptions: {}, staticPartitions: partition, executionConfig: {}, workflowId: null, manual: false, backfill };
     const r = await this.submit(ask, this.context(ctx));
@@ -186,14 +187,25 @@ export class MaterializedTableManager {
     return this.queries.refreshStatus(await this.requireTable(identifier));
   }
 
+  /** Every refresh of the table, oldest first (a table with a long history: page it with getRefreshOperations). */
   async getRefreshHistory(identifier: string | ObjectIdentifier): Promise<RefreshHistoryEntry[]> {
     return this.queries.refreshHistory(await this.requireTable(identifier));
+  }
+
+  /** One page of the table's refreshes, newest first, from the read model's index; `before` is a page's `next`. */
+  async getRefreshOperations(identifier: string | ObjectIdentifier, page: { before?: number; limit: number }) {
+    return this.queries.refreshOperations(await this.requireTable(identifier), page);
+  }
+
+  /** Per partition (backfill/plan.ts partitionKey), the status of the newest refresh of it: what a backfill covers. */
+  async lastRefreshByPartition(identifier: string | ObjectIdentifier) {
+    return this.queries.lastByPartition(await this.requireTable(identifier));
   }
 
   /** Interrupts the running DuckDB statement (rolled back: the old rows stay) or drops the waiting refresh. */
   async cancelRefresh(identifier: string | ObjectIdentifier, operationHandle: OperationHandle, ctx: StatementContext = {}): Promise<OperationSummary> {
     const table = await this.requireTable(identifier);
-    const op = this.queries.requireOperation(operationHandle);
+    const op = await this.queries.requireOperation(operationHandle);
     if (op.table !== table.definition.identifier) {
       throw new FlinkValidationError(`Operation ${operationHandle} does not belong to materialized table ${table.definition.identifier}.`);
     }
@@ -206,7 +218,7 @@ export class MaterializedTableManager {
   /** Flink's closeOperation: a finished operation becomes CLOSED; a running one is cancelled first. */
   async closeOperation(operationHandle: OperationHandle, ctx: StatementContext = {}): Promise<OperationSummary> {
     await this.start();
-    const op = this.queries.requireOperation(operationHandle);
+    const op = await this.queries.requireOperation(operationHandle);
     const c = this.context(ctx);
     if (op.status === 'RUNNING' || op.status === 'PENDING' || op.status === 'INITIALIZED') await this.refresher.cancel(operationHandle, `closed by ${c.actor}`, c);
     const closed = await this.log.record(operationHandle, () => [{ type: 'RefreshClosed', data: { operationHandle, table: op.table, closedAt: this.clock.now() } }], c);
@@ -215,15 +227,16 @@ export class MaterializedTableManager {
 
   async getOperation(operationHandle: OperationHandle): Promise<OperationSummary & { table: string }> {
     await this.start();
-    const op = this.queries.requireOperation(operationHandle);
+    const op = await this.queries.requireOperation(operationHandle);
     return { table: op.table, ...summarize(op) };
   }
 
   /** Resolves when the operation ends (FINISHED, CANCELED, ERROR, TIMEOUT or CLOSED). */
   async waitForOperation(operationHandle: OperationHandle): Promise<OperationSummary> {
     await this.start();
-    this.queries.requireOperation(operationHandle);
-    return summarize(await this.refresher.whenSettled(operationHandle));
+    const op = await this.queries.requireOperation(operationHandle);
+    // An ended operation may be in the read model only: the refresher holds the ones in flight.
+    return summarize(isTerminalStatus(op.status) ? op : await this.refresher.whenSettled(operationHandle));
   }
 
   /** Resolves once no refresh runs or waits. */
@@ -267,14 +280,14 @@ export class MaterializedTableManager {
         await this.start();
         const known = new Map<string, RefreshOutcome>();
         for (const h of handles) {
-          const op = this.views.operation(h);
+          const op = this.views.operation(h) ?? (await this.model.operation(h));
           if (op) known.set(h, refreshOutcomeOf(op));
         }
         return known;
       },
       recall: async (workflowId, nominalTime) => {
         await this.start();
-        const op = this.views.operationOfFire(workflowId, nominalTime);
+        const op = this.views.operationOfFire(workflowId, nominalTime) ?? (await this.model.operationOfFire(workflowId, nominalTime));
         return op ? { operationHandle: op.operationHandle, disposition: op.disposition, firedAt: op.submittedAt } : null;
       },
     };

@@ -1,23 +1,7 @@
-import { type EventStore, readPages } from '../../events/index.ts';
-import {
-  asOperationEvent,
-  evolveOperation,
-  OPERATION_STREAM_PREFIX,
-  type OperationEvent,
-  type OperationState,
-} from '../operations/index.ts';
-import { asTableEvent, TABLE_STREAM_PREFIX, type TableEvent } from './table-events.ts';
+import type { OperationEvent, OperationState } from '../operations/index.ts';
+import { blankSummary, endedOpen, SKIPPED_KEPT, type StoredTable, type TableSummary } from './read-model.ts';
+import type { TableEvent } from './table-events.ts';
 import type { OperationSummary, RefreshStatus } from './types.ts';
-
-interface TableRefreshView {
-  operations: Map<string, OperationState>;
-  consecutiveFailures: number;
-  lastSuccessAt: number | null;
-  /** When the newest successful refresh began reading its sources: its data is at least this fresh. */
-  dataTime: number | null;
-  suspendedAutomatically: boolean;
-  skippedFires: { scheduleTime: string | null; policy: string; skippedAt: number }[];
-}
 
 export interface RefreshHistoryEntry extends OperationSummary {
   table: string;
@@ -52,20 +36,31 @@ export function summarize(s: OperationState): OperationSummary {
  */
 const byAge = (a: OperationState, b: OperationState) => a.submittedAt - b.submittedAt;
 
+const ENDS = new Set<OperationEvent['type']>(['RefreshFinished', 'RefreshFailed', 'RefreshTimedOut', 'RefreshCanceled']);
+
 /**
- * Refresh status and history per table: a pure fold over table and operation events, fed live by the manager as it
- * appends and rebuilt from the log by `rebuildRefreshViews`; both give the same answer.
+ * Each table's refresh status as a small summary folded from table and operation events, plus the operations held
+ * in memory (every one in flight, and ended ones until the read model has saved them). Fed live by the manager as it
+ * appends and by its reads of the log (each event once: the callers fold only what is new to them); a table with a
+ * million past refreshes costs its summary, never its history, which the read model answers.
  */
 export class RefreshViews {
-  private readonly tables = new Map<string, TableRefreshView>();
+  private readonly tables = new Map<string, TableSummary>();
   private readonly operations = new Map<string, OperationState>();
-  /** `workflowId@nominalTime` → the operation that fire submitted. */
+  /** The held operations of each table, in the order they were first seen (the log's). */
+  private readonly byTable = new Map<string, Set<string>>();
+  /** `workflowId@nominalTime` → the held operation that fire submitted. */
   private readonly byFire = new Map<string, string>();
+
+  restore(tables: readonly StoredTable[], open: readonly OperationState[]): void {
+    for (const t of tables) this.tables.set(t.state.definition.identifier, t.summary);
+    for (const s of open) this.hold(s);
+  }
 
   applyTable(event: TableEvent): void {
     const id = event.data.identifier;
     if (event.type === 'MaterializedTableCreating') {
-      this.tables.set(id, { operations: new Map(), consecutiveFailures: 0, lastSuccessAt: null, dataTime: null, suspendedAutomatically: false, skippedFires: [] });
+      this.tables.set(id, blankSummary());
       return;
     }
     const view = this.tables.get(id);
@@ -75,19 +70,20 @@ export class RefreshViews {
       view.suspendedAutomatically = false;
       view.consecutiveFailures = 0;
     }
-    if (event.type === 'RefreshFireSkipped') view.skippedFires.push({ scheduleTime: event.data.scheduleTime, policy: event.data.policy, skippedAt: event.data.skippedAt });
+    if (event.type === 'RefreshFireSkipped') {
+      view.skippedFires.push({ scheduleTime: event.data.scheduleTime, policy: event.data.policy, skippedAt: event.data.skippedAt });
+      if (view.skippedFires.length > SKIPPED_KEPT) view.skippedFires.splice(0, view.skippedFires.length - SKIPPED_KEPT);
+    }
   }
 
-  applyOperation(event: OperationEvent): void {
-    const handle = event.data.operationHandle;
-    const state = evolveOperation(this.operations.get(handle), event);
-    this.operations.set(handle, state);
-    if (event.type === 'RefreshSubmitted' && event.data.workflowId !== null && event.data.nominalTime !== undefined) {
-      this.byFire.set(`${event.data.workflowId}@${event.data.nominalTime}`, handle);
-    }
+  /** Folds one operation event, with the state it leaves the operation in. */
+  applyOperation(event: OperationEvent, state: OperationState): void {
+    this.hold(state);
     const view = this.tables.get(state.table);
     if (!view) return;
-    view.operations.set(handle, state);
+    if (event.type === 'RefreshSubmitted') view.operations += 1;
+    if (ENDS.has(event.type) && (view.last === null || view.last === 'unknown' || !isOlder(state, view.last))) view.last = state;
+    else if (typeof view.last === 'object' && view.last?.operationHandle === state.operationHandle) view.last = endedOpen(state) ? state : 'unknown';
     // A backfill of an old partition is not fresher data: only a refresh that began later moves the data time.
     if (event.type === 'RefreshFinished' && state.startedAt !== null && state.backfill === undefined) view.dataTime = Math.max(view.dataTime ?? 0, state.startedAt);
     if (state.kind !== 'periodic') {
@@ -102,20 +98,33 @@ export class RefreshViews {
     }
   }
 
-  /** The operation a workflow's fire at `nominalTime` submitted, if it submitted one. */
+  /** Lets go of an ended operation the read model has saved. */
+  release(handle: string): void {
+    const s = this.operations.get(handle);
+    if (!s) return;
+    this.operations.delete(handle);
+    this.byTable.get(s.table)?.delete(handle);
+    if (s.workflowId !== null && s.nominalTime !== undefined && this.byFire.get(`${s.workflowId}@${s.nominalTime}`) === handle) this.byFire.delete(`${s.workflowId}@${s.nominalTime}`);
+  }
+
+  /** The held operation a workflow's fire at `nominalTime` submitted, if it is held. */
   operationOfFire(workflowId: string, nominalTime: number): OperationState | undefined {
     const handle = this.byFire.get(`${workflowId}@${nominalTime}`);
     return handle === undefined ? undefined : this.operations.get(handle);
   }
 
-  /** The operation a backfill submitted for its partition `index`, if it submitted one. */
+  /** The held operation a backfill submitted for its partition `index`, if it is held. */
   operationOfBackfill(table: string, backfillId: string, index: number): OperationState | undefined {
-    for (const op of this.tables.get(table)?.operations.values() ?? []) if (op.backfill?.id === backfillId && op.backfill.index === index) return op;
+    for (const op of this.held(table)) if (op.backfill?.id === backfillId && op.backfill.index === index) return op;
     return undefined;
   }
 
   operation(handle: string): OperationState | undefined {
     return this.operations.get(handle);
+  }
+
+  summary(table: string): TableSummary | undefined {
+    return this.tables.get(table);
   }
 
   dataTime(table: string): number | null {
@@ -126,13 +135,20 @@ export class RefreshViews {
     return this.tables.get(table)?.consecutiveFailures ?? 0;
   }
 
-  status(table: string): RefreshStatus {
+  /** The held operations of a table, oldest first. */
+  held(table: string): OperationState[] {
+    return [...(this.byTable.get(table) ?? [])].map((h) => this.operations.get(h)!);
+  }
+
+  /**
+   * The table's status. `last` is the newest ended operation that is not closed (the summary's, or what the read
+   * model answered when the summary's was closed).
+   */
+  status(table: string, last: OperationState | null): RefreshStatus {
     const view = this.tables.get(table);
-    const ops = view ? [...view.operations.values()].sort(byAge) : [];
+    const ops = this.held(table).sort(byAge);
     const running = ops.filter((o) => o.status === 'RUNNING');
     const queued = ops.filter((o) => o.status === 'PENDING' || o.status === 'INITIALIZED');
-    const ended = ops.filter((o) => o.endedAt !== null && o.status !== 'CLOSED');
-    const last = ended.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || byAge(a, b)).at(-1) ?? null;
     const current = running[0] ?? null;
     const failures = view?.consecutiveFailures ?? 0;
     return {
@@ -150,13 +166,6 @@ export class RefreshViews {
     };
   }
 
-  /** Every operation of the table, oldest first, plus nothing else: skipped fires are in `skippedFires`. */
-  history(table: string): RefreshHistoryEntry[] {
-    const view = this.tables.get(table);
-    if (!view) return [];
-    return [...view.operations.values()].sort(byAge).map((o) => ({ table, ...summarize(o) }));
-  }
-
   skippedFires(table: string): { scheduleTime: string | null; policy: string; skippedAt: string }[] {
     return (this.tables.get(table)?.skippedFires ?? []).map((s) => ({ ...s, skippedAt: new Date(s.skippedAt).toISOString() }));
   }
@@ -165,13 +174,20 @@ export class RefreshViews {
     return [...this.tables.keys()].sort();
   }
 
-  /** A plain, comparable image of everything (for the rebuild-equals-live check). */
-  snapshot(): Record<string, { status: RefreshStatus; history: RefreshHistoryEntry[] }> {
-    const out: Record<string, { status: RefreshStatus; history: RefreshHistoryEntry[] }> = {};
-    for (const table of this.tablesKnown()) out[table] = { status: this.status(table), history: this.history(table) };
-    return out;
+  private hold(state: OperationState): void {
+    if (!this.operations.has(state.operationHandle)) {
+      const set = this.byTable.get(state.table) ?? new Set<string>();
+      set.add(state.operationHandle);
+      this.byTable.set(state.table, set);
+      if (state.workflowId !== null && state.nominalTime !== undefined) this.byFire.set(`${state.workflowId}@${state.nominalTime}`, state.operationHandle);
+    }
+    this.operations.set(state.operationHandle, state);
   }
 }
+
+/** Whether `a` ended before `b` (ties: submitted before): `b` stays the last one. */
+const isOlder = (a: OperationState, b: OperationState): boolean =>
+  (a.endedAt ?? 0) !== (b.endedAt ?? 0) ? (a.endedAt ?? 0) < (b.endedAt ?? 0) : a.submittedAt < b.submittedAt;
 
 const STATUS_OF: Record<OperationState['status'], RefreshStatus['status']> = {
   INITIALIZED: 'queued',
@@ -183,17 +199,3 @@ const STATUS_OF: Record<OperationState['status'], RefreshStatus['status']> = {
   CANCELED: 'cancelled',
   CLOSED: 'completed',
 };
-
-/** Folds the whole log into fresh views: what the live views must equal. */
-export async function rebuildRefreshViews(store: EventStore): Promise<RefreshViews> {
-  const views = new RefreshViews();
-  for await (const page of readPages(store, { filter: { streamPrefix: [TABLE_STREAM_PREFIX, OPERATION_STREAM_PREFIX] } })) {
-    for (const recorded of page) {
-      const table = asTableEvent(recorded);
-      if (table) views.applyTable(table);
-      const op = asOperationEvent(recorded);
-      if (op) views.applyOperation(op);
-    }
-  }
-  return views;
-}

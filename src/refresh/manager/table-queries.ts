@@ -7,10 +7,11 @@ import {
   type ObjectIdentifier,
   parseIdentifier,
 } from '../flink/index.ts';
-import type { OperationHandle, OperationLog, OperationState } from '../operations/index.ts';
+import type { OperationHandle, OperationLog, OperationState, OperationStatus } from '../operations/index.ts';
 import type { WarehouseExecutor } from '../warehouse/index.ts';
 import { msg } from './messages.ts';
-import type { RefreshHistoryEntry, RefreshViews } from './projection.ts';
+import { summarize, type RefreshHistoryEntry, type RefreshViews } from './projection.ts';
+import { endedOpen, type RefreshReadModel } from './read-model.ts';
 import type { Refresher } from './refresher.ts';
 import type { TableState } from './table-events.ts';
 import type { TableRegistry } from './table-registry.ts';
@@ -20,6 +21,9 @@ export interface TableQueryDeps {
   registry: TableRegistry;
   log: OperationLog;
   views: RefreshViews;
+  model: RefreshReadModel;
+  /** Saves what the manager appended so far to the read model (what a read of it waits for). */
+  flush: () => Promise<void>;
   refresher: Refresher;
   warehouse: WarehouseExecutor;
   scheduler: RefreshScheduler;
@@ -51,30 +55,64 @@ export class TableQueries {
     throw new FlinkValidationError(msg.notFound(id, this.deps.defaults.catalog), undefined, 'TABLE_NOT_FOUND');
   }
 
-  requireOperation(handle: OperationHandle): OperationState {
-    const op = this.deps.log.get(handle);
+  async requireOperation(handle: OperationHandle): Promise<OperationState> {
+    const op = this.deps.log.get(handle) ?? (await this.deps.model.operation(handle));
     if (!op) throw new FlinkValidationError(`Can not find the submitted operation in the OperationManager with the ${handle}.`, undefined, 'OPERATION_NOT_FOUND');
     return op;
   }
 
-  refreshStatus(table: TableState): RefreshStatus {
-    const status = this.deps.views.status(table.definition.identifier);
+  async refreshStatus(table: TableState): Promise<RefreshStatus> {
+    const id = table.definition.identifier;
+    const status = this.deps.views.status(id, await this.lastOf(id));
     const running = status.running[0];
     return { ...status, progress: running ? this.deps.refresher.progressOf(running.operationHandle) : null };
   }
 
-  refreshHistory(table: TableState): RefreshHistoryEntry[] {
-    return this.deps.views.history(table.definition.identifier);
+  /**
+   * The newest ended operation that is not closed: the summary's, or, once that one was closed, the read model's
+   * next newest (or a held one that ended since), which the summary then keeps.
+   */
+  private async lastOf(id: string): Promise<OperationState | null> {
+    const summary = this.deps.views.summary(id);
+    if (!summary) return null;
+    if (summary.last !== 'unknown') return summary.last;
+    await this.deps.flush();
+    let last = (await this.deps.model.lastEnded(id)) ?? null;
+    for (const held of this.deps.views.held(id)) {
+      if (endedOpen(held) && (last === null || (held.endedAt ?? 0) > (last.endedAt ?? 0) || ((held.endedAt ?? 0) === (last.endedAt ?? 0) && held.submittedAt >= last.submittedAt))) last = held;
+    }
+    if (summary.last === 'unknown') summary.last = last;
+    return last;
   }
 
-  list(): TableInfo[] {
-    return this.deps.registry
-      .list()
-      .sort((a, b) => a.definition.identifier.localeCompare(b.definition.identifier))
-      .map((t) => this.info(t));
+  /** Every operation of the table, oldest first (submission order; ties in the log's order). */
+  async refreshHistory(table: TableState): Promise<RefreshHistoryEntry[]> {
+    const id = table.definition.identifier;
+    await this.deps.flush();
+    const all: OperationState[] = [];
+    for await (const o of this.deps.model.allOperations(id)) all.push(o.state);
+    return all.sort((a, b) => a.submittedAt - b.submittedAt).map((o) => ({ table: id, ...summarize(o) }));
   }
 
-  info(t: TableState): TableInfo {
+  /** A page of the table's operations, newest first, with the total and the cursor of the next (older) page. */
+  async refreshOperations(table: TableState, page: { before?: number; limit: number }): Promise<{ operations: RefreshHistoryEntry[]; total: number; next: number | null }> {
+    const id = table.definition.identifier;
+    await this.deps.flush();
+    const found = await this.deps.model.operations(id, page);
+    return { operations: found.operations.map((o) => ({ table: id, ...summarize(o.state) })), total: this.deps.views.summary(id)?.operations ?? 0, next: found.next };
+  }
+
+  async lastByPartition(table: TableState): Promise<Map<string, OperationStatus>> {
+    await this.deps.flush();
+    return this.deps.model.lastByPartition(table.definition.identifier);
+  }
+
+  async list(): Promise<TableInfo[]> {
+    const tables = this.deps.registry.list().sort((a, b) => a.definition.identifier.localeCompare(b.definition.identifier));
+    return Promise.all(tables.map((t) => this.info(t)));
+  }
+
+  async info(t: TableState): Promise<TableInfo> {
     const workflow = t.workflowId ? (this.deps.scheduler.projection.get(t.workflowId) ?? null) : null;
     return {
       definition: t.definition,
@@ -84,7 +122,7 @@ export class TableQueries {
       suspendedBy: t.suspendedBy,
       suspendReason: t.suspendReason,
       workflow,
-      refresh: this.refreshStatus(t),
+      refresh: await this.refreshStatus(t),
       lag: this.lagOf(t, workflow),
     };
   }

@@ -26,11 +26,31 @@ export class TableRegistry {
     return [...this.states.values()].filter((s) => s.status !== 'GONE');
   }
 
-  /** Folds one recorded event at start-up; returns it as a table event, if it is one. */
+  /** The table's state whatever it is (a dropped one too): what the read model saves. */
+  held(identifier: string): TableState | undefined {
+    return this.states.get(identifier);
+  }
+
+  /** Every table ever known, dropped ones too (their version is where a new table of that name appends). */
+  all(): TableState[] {
+    return [...this.states.values()];
+  }
+
+  /** Tables restored from a read model. */
+  restore(states: readonly TableState[]): void {
+    for (const s of states) this.states.set(s.definition.identifier, s);
+  }
+
+  /**
+   * Folds one recorded event read from the log, unless the table has it already (a read of the log catches up with
+   * this process's own appends too); returns it as a table event when it was new.
+   */
   load(recorded: RecordedEvent): TableEvent | undefined {
     const event = asTableEvent(recorded);
     if (!event) return undefined;
-    const next = evolveTable(this.states.get(event.data.identifier), event, recorded.version);
+    const held = this.states.get(event.data.identifier);
+    if (held && held.version >= recorded.version) return undefined;
+    const next = evolveTable(held, event, recorded.version);
     if (next) this.states.set(event.data.identifier, next);
     return event;
   }
@@ -58,14 +78,17 @@ export class TableRegistry {
       now: () => this.clock.now(),
       attempts: 1,
     });
+    // As in OperationLog: events a read of the log folded first are not told twice.
+    const seen = this.states.get(identifier)?.version ?? 0;
     let state = done.before.state;
     let version = done.version - done.events.length;
     for (const e of done.events) {
       version += 1;
       state = evolveTable(state, e, version);
+      if (version <= seen) continue;
+      if (state) this.states.set(identifier, state);
       this.onRecorded(e);
     }
-    if (state) this.states.set(identifier, state);
-    return state;
+    return this.states.get(identifier) ?? state;
   }
 }

@@ -10,6 +10,7 @@ import type {
   RefreshHandlerSerializer,
 } from '../../workflow-scheduler/index.ts';
 import type { OperationHandle, OperationState, OperationStatus, RetryPolicy } from '../operations/index.ts';
+import type { RefreshReadModel } from './read-model.ts';
 
 /**
  * What a table does with a fire that arrives while a refresh of it is running (Temporal's names):
@@ -50,6 +51,11 @@ export interface ManagerOptions {
   logName?: string;
   /** Default for tables without `freshet.refresh.overlap` (default `buffer-all`). */
   overlapPolicy?: OverlapPolicy;
+  /**
+   * Where tables and operations are kept between runs (read-model.ts): the manager starts from it and reads ended
+   * operations from it. Default: in memory, so each start folds the whole log.
+   */
+  readModel?: RefreshReadModel;
   /** Called with errors that have no caller to go to (a failed append after a refresh, an auto-suspend failure). */
   onError?: (error: unknown, context: string) => void;
 }

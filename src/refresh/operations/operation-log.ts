@@ -16,12 +16,18 @@ export class OperationLog {
   private readonly states = new Map<OperationHandle, OperationState>();
   private readonly serial = new SerialPerKey();
 
+  /**
+   * `fetch` finds an operation that is not held (the manager holds the ones in flight; ended ones live in its read
+   * model): a record of one (a close, a cancel) folds onto its saved state.
+   */
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly onRecorded: (event: OperationEvent, state: OperationState) => void,
+    private readonly fetch: (handle: OperationHandle) => Promise<OperationState | undefined> = async () => undefined,
   ) {}
 
+  /** The operation, if it is held in memory (every operation in flight is). */
   get(handle: OperationHandle): OperationState | undefined {
     return this.states.get(handle);
   }
@@ -30,13 +36,38 @@ export class OperationLog {
     return [...this.states.values()];
   }
 
-  /** Folds one recorded event at start-up (does not notify); returns it as an operation event, if it is one. */
-  load(recorded: RecordedEvent): OperationEvent | undefined {
+  /** Holds operations restored from a read model (the ones in flight at its checkpoint). */
+  restore(states: readonly OperationState[]): void {
+    for (const s of states) this.states.set(s.operationHandle, s);
+  }
+
+  /** Lets go of an ended operation once its read model has it. */
+  release(handle: OperationHandle): void {
+    this.states.delete(handle);
+  }
+
+  /** Holds the operation (from the read model when it is not held) and answers it. */
+  async ensure(handle: OperationHandle): Promise<OperationState | undefined> {
+    const held = this.states.get(handle);
+    if (held) return held;
+    const fetched = await this.fetch(handle);
+    // Another record may have brought it in while the fetch ran: the held state is the newer one.
+    if (fetched && !this.states.has(handle)) this.states.set(handle, fetched);
+    return this.states.get(handle);
+  }
+
+  /**
+   * Folds one recorded event read from the log, unless the held state has it already (a read of the log catches up
+   * with this process's own appends too); returns the event and the state after it when it was new.
+   */
+  load(recorded: RecordedEvent): { event: OperationEvent; state: OperationState } | undefined {
     const event = asOperationEvent(recorded);
     if (!event) return undefined;
-    const next = evolveOperation(this.states.get(event.data.operationHandle), event);
-    this.states.set(event.data.operationHandle, { ...next, version: recorded.version });
-    return event;
+    const held = this.states.get(event.data.operationHandle);
+    if (held && held.version >= recorded.version) return undefined;
+    const state = { ...evolveOperation(held, event), version: recorded.version };
+    this.states.set(event.data.operationHandle, state);
+    return { event, state };
   }
 
   /**
@@ -44,7 +75,10 @@ export class OperationLog {
    * state. `build` returning [] records nothing.
    */
   record(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: CommandContext): Promise<OperationState> {
-    return this.serial.run(handle, () => this.append(handle, build, ctx));
+    return this.serial.run(handle, async () => {
+      await this.ensure(handle);
+      return this.append(handle, build, ctx);
+    });
   }
 
   private async append(handle: OperationHandle, build: (state: OperationState | undefined) => OperationEvent[], ctx: CommandContext): Promise<OperationState> {
@@ -66,15 +100,19 @@ export class OperationLog {
       // One process runs an operation: a conflict means another one wrote to it, which is reported, not decided over.
       attempts: 1,
     });
-    let state = done.before.state;
-    for (const e of done.events) state = evolveOperation(state, e);
-    const after = { ...(state as OperationState), version: done.version };
-    this.states.set(handle, after);
+    // A read of the log may have folded these very events already (it saw them committed before this append
+    // returned): each is told once, by whichever saw it first.
+    const seen = this.states.get(handle)?.version ?? 0;
     let folded = done.before.state;
+    let version = done.version - done.events.length;
     for (const e of done.events) {
-      folded = evolveOperation(folded, e);
-      this.onRecorded(e, folded);
+      version += 1;
+      folded = { ...evolveOperation(folded, e), version };
+      if (version > seen) {
+        this.states.set(handle, folded);
+        this.onRecorded(e, folded);
+      }
     }
-    return after;
+    return this.states.get(handle) ?? (folded as OperationState);
   }
 }
