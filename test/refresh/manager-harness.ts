@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { createMemoryEventStore, createSqliteEventStore, type EventStore } from '../../src/events/index.ts';
-import { deferredRefreshTrigger, MaterializedTableManager, type ManagerOptions } from '../../src/refresh/manager/index.ts';
+import { deferredRefreshTrigger, MaterializedTableManager, type ManagerOptions, sqliteRefreshModel } from '../../src/refresh/manager/index.ts';
 import { createDuckDbWarehouse, warehouseFile, type WarehouseExecutor } from '../../src/refresh/warehouse/index.ts';
 import { EmbeddedWorkflowScheduler } from '../../src/workflow-scheduler/index.ts';
 
@@ -27,6 +27,8 @@ export interface Harness {
 export interface HarnessOptions extends Partial<Omit<ManagerOptions, 'store' | 'warehouse' | 'scheduler'>> {
   storeKind?: 'memory' | 'sqlite';
   warehouse?: WarehouseExecutor;
+  /** Keep tables and operations in a refresh.sqlite in the harness's directory (as freshet serve does), reopened at restart. */
+  refreshFile?: boolean;
 }
 
 export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -41,8 +43,9 @@ async function build(dir: string, store: EventStore, warehouse: WarehouseExecuto
   const errors: unknown[] = [];
   const deferred = deferredRefreshTrigger();
   const scheduler = new EmbeddedWorkflowScheduler({ store, trigger: deferred.trigger, defaults: { timeZone: options.timeZone ?? 'UTC' }, engine: { onError: (e) => errors.push(e) } });
-  const { storeKind: _k, warehouse: _w, ...rest } = options;
-  const manager = new MaterializedTableManager({ timeZone: 'UTC', ...rest, store, warehouse, scheduler, onError: (e) => errors.push(e) });
+  const { storeKind: _k, warehouse: _w, refreshFile, ...rest } = options;
+  const file = refreshFile ? sqliteRefreshModel(join(dir, 'refresh.sqlite'), { readModel: join(dir, 'refresh.sqlite'), log: join(dir, 'events.db'), storeArgs: '' }) : undefined;
+  const manager = new MaterializedTableManager({ timeZone: 'UTC', ...rest, ...(file ? { readModel: file } : {}), store, warehouse, scheduler, onError: (e) => errors.push(e) });
   deferred.bind(manager.asRefreshTrigger());
   await manager.start();
   await scheduler.open();
@@ -56,6 +59,7 @@ async function build(dir: string, store: EventStore, warehouse: WarehouseExecuto
     async stop() {
       await scheduler.close();
       await manager.stop();
+      file?.close();
     },
     async restart(overrides = {}) {
       const next = overrides.warehouse ?? warehouse;

@@ -68,9 +68,9 @@ export class MaterializedTableManager {
     this.logName = options.logName ?? 'the event log';
     this.onError = options.onError ?? ((error, context) => console.error(`[freshet refresh] ${context}:`, error));
     this.model = options.readModel ?? memoryRefreshModel();
-    const onOperation = (event: Parameters<RefreshViews['applyOperation']>[0], state: OperationState) => {
+    const onOperation = (event: Parameters<RefreshViews['applyOperation']>[0], state: OperationState, position: number) => {
       this.views.applyOperation(event, state);
-      this.state.touchedOperation(state.operationHandle);
+      this.state.appendedOperation(state, event.type === 'RefreshSubmitted', position);
     };
     this.log = new OperationLog(this.store, this.clock, onOperation, (handle) => this.model.operation(handle));
     this.registry = new TableRegistry(this.store, this.clock, (event) => {

@@ -29,7 +29,8 @@ export function memoryRefreshModel(): RefreshReadModel {
       for (const o of changedOps) {
         const had = ops.get(o.state.operationHandle);
         if (had && had.state.version >= o.state.version) continue;
-        ops.set(o.state.operationHandle, structuredClone(o));
+        // A row keeps the seq it was first saved with (a later save of a fetched operation may not know it).
+        ops.set(o.state.operationHandle, { state: structuredClone(o.state), seq: had?.seq ?? o.seq });
         if (had) continue;
         const list = byTable.get(o.state.table) ?? [];
         let i = list.length;

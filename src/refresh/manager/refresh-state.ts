@@ -60,9 +60,14 @@ export class RefreshState {
     await this.save();
   }
 
-  /** The manager appended (or folded) an event of this operation or table: it is saved with the next save. */
-  touchedOperation(handle: string): void {
-    this.dirtyOperations.add(handle);
+  /**
+   * The manager appended an event of this operation (at about `position`): the operation and its table's summary are
+   * saved together with the next save, so a saved summary never counts an operation the model does not hold.
+   */
+  appendedOperation(state: OperationState, submitted: boolean, position: number): void {
+    if (submitted) this.seqOf.set(state.operationHandle, position);
+    this.dirtyOperations.add(state.operationHandle);
+    this.dirtyTables.add(state.table);
     this.schedule();
   }
 
@@ -128,11 +133,14 @@ export class RefreshState {
     if (!recorded.streamName.startsWith(OPERATION_STREAM_PREFIX)) return;
     const handle = (recorded.data as { operationHandle: string }).operationHandle;
     if (recorded.type === 'RefreshSubmitted') this.seqOf.set(handle, recorded.position);
-    // A later event of an operation this process let go of (another node closed it, say): fold it onto the saved one.
-    else if (!log.get(handle)) await log.ensure(handle);
+    // An operation not held may be saved already: ended and let go of (and another node closed it, say), or saved
+    // ahead of the checkpoint before a crash. Its saved state decides what of this event is new.
+    if (!log.get(handle)) await log.ensure(handle);
     const folded = log.load(recorded);
-    if (folded) views.applyOperation(folded.event, folded.state);
+    if (!folded) return;
+    views.applyOperation(folded.event, folded.state);
     this.dirtyOperations.add(handle);
+    this.dirtyTables.add(folded.state.table);
   }
 
   private async save(): Promise<void> {
@@ -140,11 +148,10 @@ export class RefreshState {
     const operations: StoredOperation[] = [];
     for (const handle of this.dirtyOperations) {
       const state = log.get(handle);
-      const seq = this.seqOf.get(handle) ?? (state ? undefined : -1);
-      if (seq === undefined) continue; // its submission is not read yet: saved by a later save
-      this.dirtyOperations.delete(handle);
-      if (state) operations.push({ state, seq });
+      // Every held operation has its seq (from its append or its read); a fetched one saved before keeps its row's.
+      if (state) operations.push({ state, seq: this.seqOf.get(handle) ?? 0 });
     }
+    this.dirtyOperations.clear();
     const tables: StoredTable[] = [];
     for (const id of this.dirtyTables) {
       const state = registry.held(id);

@@ -23,7 +23,8 @@ export class OperationLog {
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
-    private readonly onRecorded: (event: OperationEvent, state: OperationState) => void,
+    /** Told of each event appended, with the state after it and (about) its log position. */
+    private readonly onRecorded: (event: OperationEvent, state: OperationState, position: number) => void,
     private readonly fetch: (handle: OperationHandle) => Promise<OperationState | undefined> = async () => undefined,
   ) {}
 
@@ -105,12 +106,14 @@ export class OperationLog {
     const seen = this.states.get(handle)?.version ?? 0;
     let folded = done.before.state;
     let version = done.version - done.events.length;
-    for (const e of done.events) {
+    for (const [i, e] of done.events.entries()) {
       version += 1;
       folded = { ...evolveOperation(folded, e), version };
       if (version > seen) {
         this.states.set(handle, folded);
-        this.onRecorded(e, folded);
+        // One append's events take consecutive positions in the stores freshet has; where one does not, this still
+        // falls between the appends before and after it, which is all an order of submissions needs.
+        this.onRecorded(e, folded, done.position - (done.events.length - 1 - i));
       }
     }
     return this.states.get(handle) ?? (folded as OperationState);
