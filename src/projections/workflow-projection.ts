@@ -88,10 +88,12 @@ export class WorkflowProjection {
     // place in the log, and what the caller lists next already reflects the log. A ledger behind the rows (rebuilt,
     // or new to this read model) is replayed from its own position; the rows skip what they have (by version).
     const filter = { streamPrefix: WORKFLOW_STREAM_PREFIX };
+    const head = await this.store.headPosition();
     for await (const page of readPages(this.store, { after: this.ledgerAt, pageSize: PAGE, filter })) {
       for (const e of page) this.apply(e);
       if (batchSize(this.ledger) >= CATCH_UP_SAVE) await this.flush();
     }
+    await this.passTo(head);
     this.subscription = this.store.subscribe({ after: this.applied, filter }).subscribe({
       next: (e) => this.applyLive(e),
       error: (err) => console.error('[freshet projection] subscription failed:', err),
@@ -171,6 +173,20 @@ export class WorkflowProjection {
     if (batchSize(this.ledger) > 0 || this.dirty.size > 0) await this.flush();
     else await this.saving;
     return this.persistence.occurrences;
+  }
+
+  /**
+   * Moves the checkpoint past the other streams' events up to `head` (every workflow event up to it is applied):
+   * else a log whose tail is refresh events alone would be scanned from the last workflow event at every start.
+   */
+  private async passTo(head: number): Promise<void> {
+    if (head <= this.applied) return;
+    const [at] = await this.store.readAll({ after: head - 1, maxCount: 1 });
+    if (at?.position !== head) return;
+    this.appliedEvent = eventFingerprint(at);
+    this.ledgerAt = Math.max(this.ledgerAt, head);
+    this.advance(head);
+    this.flushTimer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs).unref();
   }
 
   private advance(position: number): void {

@@ -105,6 +105,7 @@ export class RefreshState {
 
   /** Folds the log from the checkpoint to its head; at start an unreadable event throws, later it is reported. */
   private async catchUp(starting: boolean): Promise<void> {
+    const head = await this.deps.store.headPosition();
     for await (const page of readPages(this.deps.store, { after: this.checkpoint.position, filter: FILTER })) {
       for (const recorded of page) {
         try {
@@ -118,6 +119,17 @@ export class RefreshState {
       }
       if (starting && this.dirtyOperations.size >= CATCH_UP_SAVE) await this.save();
     }
+    await this.passTo(head);
+  }
+
+  /**
+   * Moves the checkpoint past the other events up to `head` (every refresh event up to it has been read): else a
+   * log of workflow events alone would be scanned from the last refresh event at every start.
+   */
+  private async passTo(head: number): Promise<void> {
+    if (head <= this.checkpoint.position) return;
+    const [at] = await this.deps.store.readAll({ after: head - 1, maxCount: 1 });
+    if (at?.position === head) this.checkpoint = { position: head, event: eventFingerprint(at) };
   }
 
   private async fold(recorded: RecordedEvent): Promise<void> {
