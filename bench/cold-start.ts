@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createSqliteEventStore, type NewEvent } from '../src/events/index.ts';
 import { loadAllWorkflows } from '../src/engine/load-all.ts';
 import { openFreshet } from '../src/runtime/index.ts';
+import { writeOperations } from './support/operations.ts';
 import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowStreamName } from '../src/workflows/index.ts';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 10_000);
@@ -51,40 +52,12 @@ async function logOf(events: number, operations = 0): Promise<string> {
     );
     written += batch.length * 2;
   }
-  await writeOperations(store, operations);
+  await writeOperations(store, operations, (n) => ({ table: `\`freshet\`.\`default\`.\`t${n % 1000}\``, workflowId: workflowIdOf('default_group', `quartz_job_${n % 1000}`), at: T0 + n * 60 }));
   await store.close();
   // A freshet ran on it and stopped: its read model holds the checkpoint.
   const first = await openFreshet({ dataDir: dir, timeZone: 'UTC' });
   await first.close();
   return dir;
-}
-
-/**
- * Scheduled refreshes that succeeded, spread over 1,000 tables' workflows: Submitted with the first attempt's start in
- * one append, then Finished, each operation its own stream — the events and shapes the manager writes.
- */
-async function writeOperations(store: ReturnType<typeof createSqliteEventStore>, operations: number): Promise<void> {
-  for (let done = 0; done < operations; ) {
-    const batch = Math.min(5_000, operations - done);
-    await Promise.all(
-      Array.from({ length: batch }, async (_, k) => {
-        const n = done + k;
-        const handle = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-        const table = `\`freshet\`.\`default\`.\`t${n % 1000}\``;
-        const at = T0 + n * 60;
-        const submitted: NewEvent = {
-          type: 'RefreshSubmitted', schemaVersion: 1, metadata: meta(at),
-          data: { operationHandle: handle, table, kind: 'periodic', scheduleTime: '2026-01-01 00:00:00', partitions: {}, dynamicOptions: {}, executionConfig: {}, threads: null, timeoutMs: null, maxAttempts: 3, disposition: 'started', workflowId: workflowIdOf('default_group', `quartz_job_${n % 1000}`), nominalTime: at, manual: false, submittedAt: at },
-        };
-        const started: NewEvent = { type: 'RefreshAttemptStarted', schemaVersion: 1, metadata: meta(at), data: { operationHandle: handle, table, attempt: 1, startedAt: at } };
-        const finished: NewEvent = { type: 'RefreshFinished', schemaVersion: 1, metadata: meta(at + 5), data: { operationHandle: handle, table, attempt: 1, rowsWritten: 10, rowsDeleted: 10, finishedAt: at + 5 } };
-        const stream = `operation-${handle}`;
-        await store.appendToStream(stream, [submitted, started], { expectedVersion: 'no_stream' });
-        await store.appendToStream(stream, [finished], { expectedVersion: 2 });
-      }),
-    );
-    done += batch;
-  }
 }
 
 async function coldStart(dir: string): Promise<number> {

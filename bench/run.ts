@@ -16,6 +16,7 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'cold-start', file: 'bench/cold-start.ts', what: 'openFreshet with 10,000 workflows on a log of 1,000,000 events vs on their creations alone' },
   { name: 'restart', file: 'bench/restart.ts', what: 'SIGKILL with 10,000 per-second workflows, restart: health, first on-time fire, settled claims' },
   { name: 'answers', file: 'bench/answers.ts', what: 'ledger and history pages and explain at 1,000,000 occurrences vs a raw read; backfill plan vs cron enumeration' },
+  { name: 'operations', file: 'bench/operations.ts', what: 'operations pages of a table with 1,000,000 refreshes vs GET of the table; folding them once, then a start from the checkpoint' },
   { name: 'reads', file: 'bench/reads.ts', what: 'GET /v1/workflows?limit=50 at 100,000 workflows vs GET /v1/workflows/:id' },
   { name: 'api', file: 'bench/api.ts', what: 'GET /v1/workflows/:id vs a bare fastify route; durable commands/s' },
   { name: 'remote', file: 'bench/remote.ts', what: 'a fire through the remote executor (A → B over loopback) vs the same REST calls by a bare client; 1,000 workflows due at one second' },

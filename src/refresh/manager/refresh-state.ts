@@ -54,10 +54,10 @@ export class RefreshState {
     log.restore(loaded.open.map((o) => o.state));
     for (const o of loaded.open) this.seqOf.set(o.state.operationHandle, o.seq);
     this.checkpoint = loaded.checkpoint;
-    this.started = true;
-    // An event that cannot be folded refuses the start, naming its place in the log.
+    // An event that cannot be folded refuses the start, naming its place in the log (and nothing is saved after).
     await this.catchUp(true);
     await this.save();
+    this.started = true;
   }
 
   /**
