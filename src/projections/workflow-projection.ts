@@ -124,9 +124,13 @@ export class WorkflowProjection {
     const before = this.rows.get(idOf(e));
     if (applyWorkflowEvent(this.rows, e, this.persistence.location.log)) {
       const id = idOf(e);
-      this.dirty.set(id, this.rows.get(id)!);
-      if (!before) this.placeInOrder(this.order, id);
-      this.indexRow(id, before);
+      const row = this.rows.get(id)!;
+      this.dirty.set(id, row);
+      // A deleted workflow created again under its id is a new row in the orders: its creation time (and table) moved.
+      const moved = before !== undefined && (before.state.createdAt !== row.state.createdAt || before.state.def.tableIdentifier !== row.state.def.tableIdentifier);
+      if (moved) this.unindexRow(id, before, row);
+      if (!before || moved) this.placeInOrder(this.order, id);
+      this.indexRow(id, moved ? undefined : before);
     }
     this.appliedEvent = eventFingerprint(e);
     this.advance(e.position);
@@ -238,6 +242,16 @@ export class WorkflowProjection {
     };
     const found = (this.byTable.get(q.table.replaceAll('`', '')) ?? []).filter(matches);
     return { items: found.slice(q.offset, q.offset + q.limit).map(info), total: found.length };
+  }
+
+  /** Takes `id` out of every order as it stood (`before`): the bisections compare the row the orders were built on. */
+  private unindexRow(id: string, before: ProjectedWorkflow, row: ProjectedWorkflow): void {
+    this.rows.set(id, before);
+    this.removeFromOrder(this.order, id);
+    this.removeFromOrder(this.byStatus[statusOf(before.state)], id);
+    const ids = this.byTable.get(before.state.def.tableIdentifier.replaceAll('`', ''));
+    if (ids) this.removeFromOrder(ids, id);
+    this.rows.set(id, row);
   }
 
   private indexRow(id: string, before: ProjectedWorkflow | undefined): void {

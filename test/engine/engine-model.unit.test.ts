@@ -174,6 +174,27 @@ describe('engine model: random commands, invalid ones included, with random rest
     );
   });
 
+  it('lists a workflow deleted and created again under its id at its new creation time (a shrunk counterexample)', async () => {
+    vi.setSystemTime(new Date('2026-03-07T22:00:00.000Z'));
+    const world = new World();
+    await world.boot();
+    try {
+      const steps: Step[] = [
+        { kind: 'create', name: 'c', policy: 'fire-all', windowMs: 3_600_000 },
+        { kind: 'justBefore', ms: 1 },
+        { kind: 'create', name: 'b', policy: 'fire-all', windowMs: 3_600_000 },
+        { kind: 'delete', name: 'c' },
+        { kind: 'create', name: 'c', policy: 'fire-all', windowMs: 3_600_000 },
+      ];
+      for (const s of steps) {
+        await world.run(s);
+        await world.check(); // the list in (creation time, id) order: b (6b25…) before c (c033…), both made at 22:04:59.999
+      }
+    } finally {
+      await world.shutdown();
+    }
+  });
+
   it('concurrent commands on one workflow from two engines never both succeed when they conflict', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('suspend', 'resume', 'delete'), fc.constantFrom('suspend', 'resume', 'delete'), async (first, second) => {
