@@ -20,6 +20,7 @@ export function memoryRefreshModel(): RefreshReadModel {
       checkpoint,
       tables: [...tables.values()].map((t) => structuredClone(t)),
       open: [...ops.values()].filter((o) => !isTerminalStatus(o.state.status)).sort((a, b) => a.seq - b.seq).map((o) => structuredClone(o)),
+      lastSeq: Math.max(0, ...[...ops.values()].map((o) => o.seq)),
     }),
     save: async (cp, changedTables, changedOps) => {
       for (const t of changedTables) {

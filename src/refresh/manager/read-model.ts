@@ -50,6 +50,8 @@ export interface LoadedRefreshModel {
   tables: StoredTable[];
   /** Operations not yet ended: the only ones held in memory from the start. */
   open: StoredOperation[];
+  /** The highest `seq` of any operation saved (0: none): an operation submitted after it cannot have a row. */
+  lastSeq: number;
 }
 
 /** A page of a table's operations, newest first; `next` is the cursor of the page after it (older), if any. */

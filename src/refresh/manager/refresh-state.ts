@@ -42,6 +42,8 @@ export class RefreshState {
   private saving: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private started = false;
+  /** The highest seq saved: an operation submitted after it has no row, so folding it asks the model nothing. */
+  private savedSeq = 0;
 
   constructor(private readonly deps: RefreshStateDeps) {}
 
@@ -54,6 +56,7 @@ export class RefreshState {
     log.restore(loaded.open.map((o) => o.state));
     for (const o of loaded.open) this.seqOf.set(o.state.operationHandle, o.seq);
     this.checkpoint = loaded.checkpoint;
+    this.savedSeq = loaded.lastSeq;
     // An event that cannot be folded refuses the start, naming its place in the log (and nothing is saved after).
     await this.catchUp(true);
     await this.save();
@@ -147,7 +150,8 @@ export class RefreshState {
     if (recorded.type === 'RefreshSubmitted') this.seqOf.set(handle, recorded.position);
     // An operation not held may be saved already: ended and let go of (and another node closed it, say), or saved
     // ahead of the checkpoint before a crash. Its saved state decides what of this event is new.
-    if (!log.get(handle)) await log.ensure(handle);
+    const unsaved = recorded.type === 'RefreshSubmitted' && recorded.position > this.savedSeq;
+    if (!unsaved && !log.get(handle)) await log.ensure(handle);
     const folded = log.load(recorded);
     if (!folded) return;
     views.applyOperation(folded.event, folded.state);
@@ -161,7 +165,10 @@ export class RefreshState {
     for (const handle of this.dirtyOperations) {
       const state = log.get(handle);
       // Every held operation has its seq (from its append or its read); a fetched one saved before keeps its row's.
-      if (state) operations.push({ state, seq: this.seqOf.get(handle) ?? 0 });
+      if (!state) continue;
+      const seq = this.seqOf.get(handle) ?? 0;
+      operations.push({ state, seq });
+      this.savedSeq = Math.max(this.savedSeq, seq);
     }
     this.dirtyOperations.clear();
     const tables: StoredTable[] = [];

@@ -1,5 +1,5 @@
 import { existsSync, renameSync } from 'node:fs';
-import Sqlite, { type Database } from 'better-sqlite3';
+import Sqlite, { type Database, type Statement } from 'better-sqlite3';
 import { NO_CHECKPOINT, type ReadModelLocation, ReadModelUnreadable } from '../../projections/index.ts';
 import type { OperationState, OperationStatus } from '../operations/index.ts';
 import { partitionKey, type LoadedRefreshModel, type RefreshReadModel, type StoredOperation, type StoredTable, type TableSummary } from './read-model.ts';
@@ -34,8 +34,12 @@ const UPSERT_OPERATION = `INSERT INTO refresh_operations VALUES (?, ?, ?, ?, ?, 
 export function sqliteRefreshModel(path: string, location?: ReadModelLocation): RefreshReadModel & { readonly notices: string[]; close(): void } {
   const notices: string[] = [];
   let db: Database | undefined;
+  // Prepared once per file: a prepare costs more than the indexed read it serves, and a start folding a million
+  // operations asks for one per operation.
+  let statements = new Map<string, Statement>();
   const open = (): Database => {
     if (db) return db;
+    statements = new Map();
     try {
       db = openFile(path);
     } catch (error) {
@@ -48,6 +52,12 @@ export function sqliteRefreshModel(path: string, location?: ReadModelLocation): 
     }
     return db;
   };
+  const sql = (text: string): Statement => {
+    const d = open();
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = d.prepare(text)));
+    return statement;
+  };
   const parse = <T>(text: string): T => JSON.parse(text) as T;
   const stateOf = (row: { state: string } | undefined): OperationState | undefined => (row ? parse<OperationState>(row.state) : undefined);
   const stored = (row: { state: string; seq: number }): StoredOperation => ({ state: parse<OperationState>(row.state), seq: row.seq });
@@ -55,34 +65,33 @@ export function sqliteRefreshModel(path: string, location?: ReadModelLocation): 
     ...(location ? { location } : {}),
     notices,
     load: async (): Promise<LoadedRefreshModel> => {
-      const d = open();
-      const cp = d.prepare('SELECT position, event FROM refresh_checkpoint').get() as { position: number; event: string | null } | undefined;
-      const tables = (d.prepare('SELECT state, summary FROM refresh_tables').all() as { state: string; summary: string }[]).map(
+      const cp = sql('SELECT position, event FROM refresh_checkpoint').get() as { position: number; event: string | null } | undefined;
+      const tables = (sql('SELECT state, summary FROM refresh_tables').all() as { state: string; summary: string }[]).map(
         (r): StoredTable => ({ state: parse<TableState>(r.state), summary: parse<TableSummary>(r.summary) }),
       );
-      const open_ = (d.prepare('SELECT state, seq FROM refresh_operations WHERE open = 1 ORDER BY seq').all() as { state: string; seq: number }[]).map(stored);
-      return { checkpoint: cp ? { position: cp.position, event: cp.event } : NO_CHECKPOINT, tables, open: open_ };
+      const open_ = (sql('SELECT state, seq FROM refresh_operations WHERE open = 1 ORDER BY seq').all() as { state: string; seq: number }[]).map(stored);
+      const { last } = sql('SELECT coalesce(max(seq), 0) AS last FROM refresh_operations').get() as { last: number };
+      return { checkpoint: cp ? { position: cp.position, event: cp.event } : NO_CHECKPOINT, tables, open: open_, lastSeq: last };
     },
     save: async (checkpoint, tables, operations) => {
       const d = open();
       d.transaction(() => {
-        const t = d.prepare(UPSERT_TABLE);
+        const t = sql(UPSERT_TABLE);
         for (const { state, summary } of tables) t.run(state.definition.identifier, state.version, JSON.stringify(state), JSON.stringify(summary));
-        const o = d.prepare(UPSERT_OPERATION);
+        const o = sql(UPSERT_OPERATION);
         for (const { state: s, seq } of operations) {
           o.run(s.operationHandle, s.table, seq, s.version, s.status, TERMINAL.has(s.status) ? 0 : 1, s.workflowId, s.nominalTime ?? null, s.backfill?.id ?? null, s.backfill?.index ?? null, partitionKey(s.partitions), s.endedAt, s.submittedAt, JSON.stringify(s));
         }
-        d.prepare('INSERT INTO refresh_checkpoint VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, event = excluded.event WHERE excluded.position >= refresh_checkpoint.position').run(checkpoint.position, checkpoint.event);
+        sql('INSERT INTO refresh_checkpoint VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, event = excluded.event WHERE excluded.position >= refresh_checkpoint.position').run(checkpoint.position, checkpoint.event);
       })();
     },
-    operation: async (handle) => stateOf(open().prepare('SELECT state FROM refresh_operations WHERE handle = ?').get(handle) as { state: string } | undefined),
+    operation: async (handle) => stateOf(sql('SELECT state FROM refresh_operations WHERE handle = ?').get(handle) as { state: string } | undefined),
     operationOfFire: async (workflowId, nominalTime) =>
-      stateOf(open().prepare('SELECT state FROM refresh_operations WHERE workflow_id = ? AND nominal_time = ? ORDER BY seq DESC LIMIT 1').get(workflowId, nominalTime) as { state: string } | undefined),
+      stateOf(sql('SELECT state FROM refresh_operations WHERE workflow_id = ? AND nominal_time = ? ORDER BY seq DESC LIMIT 1').get(workflowId, nominalTime) as { state: string } | undefined),
     operationOfBackfill: async (table, backfillId, index) =>
-      stateOf(open().prepare('SELECT state FROM refresh_operations WHERE backfill_id = ? AND backfill_index = ? AND table_id = ? ORDER BY seq LIMIT 1').get(backfillId, index, table) as { state: string } | undefined),
+      stateOf(sql('SELECT state FROM refresh_operations WHERE backfill_id = ? AND backfill_index = ? AND table_id = ? ORDER BY seq LIMIT 1').get(backfillId, index, table) as { state: string } | undefined),
     operations: async (table, page) => {
-      const rows = open()
-        .prepare('SELECT state, seq FROM refresh_operations WHERE table_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
+      const rows = sql('SELECT state, seq FROM refresh_operations WHERE table_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
         .all(table, page.before ?? Number.MAX_SAFE_INTEGER, page.limit + 1) as { state: string; seq: number }[];
       const taken = rows.slice(0, page.limit).map(stored);
       return { operations: taken, next: rows.length > page.limit ? taken.at(-1)!.seq : null };
@@ -91,7 +100,7 @@ export function sqliteRefreshModel(path: string, location?: ReadModelLocation): 
       // Paged by seq, so no statement stays open across the caller's awaits.
       let after = -1;
       for (;;) {
-        const rows = open().prepare('SELECT state, seq FROM refresh_operations WHERE table_id = ? AND seq > ? ORDER BY seq LIMIT 1000').all(table, after) as { state: string; seq: number }[];
+        const rows = sql('SELECT state, seq FROM refresh_operations WHERE table_id = ? AND seq > ? ORDER BY seq LIMIT 1000').all(table, after) as { state: string; seq: number }[];
         for (const r of rows) yield stored(r);
         if (rows.length < 1000) return;
         after = rows.at(-1)!.seq;
@@ -99,18 +108,18 @@ export function sqliteRefreshModel(path: string, location?: ReadModelLocation): 
     },
     lastEnded: async (table) =>
       stateOf(
-        open()
-          .prepare("SELECT state FROM refresh_operations WHERE table_id = ? AND ended_at IS NOT NULL AND status <> 'CLOSED' ORDER BY ended_at DESC, submitted_at DESC, seq DESC LIMIT 1")
+        sql("SELECT state FROM refresh_operations WHERE table_id = ? AND ended_at IS NOT NULL AND status <> 'CLOSED' ORDER BY ended_at DESC, submitted_at DESC, seq DESC LIMIT 1")
           .get(table) as { state: string } | undefined,
       ),
     lastByPartition: async (table) => {
       // SQLite's bare columns with max(): each group's status is the one of its row with the highest seq.
-      const rows = open().prepare('SELECT partition_key AS key, status, max(seq) FROM refresh_operations WHERE table_id = ? GROUP BY partition_key').all(table) as { key: string; status: OperationStatus }[];
+      const rows = sql('SELECT partition_key AS key, status, max(seq) FROM refresh_operations WHERE table_id = ? GROUP BY partition_key').all(table) as { key: string; status: OperationStatus }[];
       return new Map(rows.map((r) => [r.key, r.status]));
     },
     close: () => {
       db?.close();
       db = undefined;
+      statements.clear();
     },
   };
 }
