@@ -83,13 +83,10 @@ export function registerVerbs(program: Command): void {
       .argument('<target>', 'a table (e.g. daily_revenue) or a workflowId')
       .option('--reason <text>', 'why (recorded in the log, shown by `tables` and `workflows`)')
       .option('--json', 'print JSON');
-    if (verb === 'suspend') cmd.option('--until <instant>', 'a pause: freshet resumes the workflow at this ISO instant (a workflowId only), e.g. 2026-12-24T06:00:00Z');
+    if (verb === 'suspend') cmd.option('--until <instant>', 'a pause: freshet resumes it at this ISO instant, e.g. 2026-12-24T06:00:00Z');
     cmd.action(async (target: string, o: { reason?: string; until?: string; json?: boolean }, command: Command) => {
         const byId = WORKFLOW_ID.test(target);
-        if (o.until !== undefined) {
-          if (!byId) usage(`--until pauses a workflow by its id: find the workflowId of ${target} with 'freshet workflows --json'.`);
-          instantArg('--until', o.until);
-        }
+        if (o.until !== undefined) instantArg('--until', o.until);
         const body = { ...(o.reason ? { reason: o.reason } : {}), ...(o.until !== undefined ? { until: o.until } : {}) };
         const route = byId ? `/v1/workflows/${path(target)}/${verb}` : `/v1/materialized-tables/${path(target)}/${verb}`;
         const doc = await clientOf(command).call<{ status: string; definition?: { identifier: string } }>('POST', route, body);

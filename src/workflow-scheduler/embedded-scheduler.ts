@@ -120,9 +120,11 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
     const id = workflowIdOf(h.workflowGroup, h.workflowName);
     const key = jobKey(h.workflowGroup, h.workflowName);
     switch (request.kind) {
-      case 'suspend':
-        await this.command(id, key, (now, engineId) => ({ type: 'SuspendWorkflow', now, engineId }), request.context);
+      case 'suspend': {
+        const { until } = request;
+        await this.command(id, key, (now, engineId) => ({ type: 'SuspendWorkflow', now, engineId, ...(until !== undefined ? { until } : {}) }), request.context);
         return;
+      }
       case 'resume': {
         const dynamicOptions = request.dynamicOptions ?? undefined;
         const threshold = this.engine.misfireThresholdMs;

@@ -29,6 +29,8 @@ export class SuspendRefreshWorkflow<T extends RefreshHandler> {
   constructor(
     readonly refreshHandler: T,
     readonly context: RequestContext = {},
+    /** freshet's pause (Flink has none): the workflow resumes itself at this instant (epoch ms). */
+    readonly until?: number,
   ) {}
 }
 

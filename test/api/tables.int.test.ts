@@ -49,6 +49,21 @@ describe('tables, statements and operations (/v1) over a real DuckDB warehouse',
     const resumed = await h.app.inject({ method: 'POST', url: '/v1/materialized-tables/daily/resume', payload: { options: { "it's": 'quoted' } } });
     expect(resumed.json()).toMatchObject({ status: 'ACTIVATED', workflow: { status: 'ACTIVE', dynamicOptions: { "it's": 'quoted' } } });
 
+    // A pause: suspended until an instant, shown on the table and its workflow; a bad or past instant is a 400.
+    await h.app.inject({ method: 'POST', url: '/v1/materialized-tables/daily/resume', payload: {} });
+    const pauseAt = (until: string) => h.app.inject({ method: 'POST', url: '/v1/materialized-tables/daily/suspend', payload: { reason: 'window', until } });
+    const notInstant = await pauseAt('tomorrow');
+    expect(notInstant.statusCode).toBe(400);
+    expect(notInstant.json().errors[0]).toMatch(/^until 'tomorrow' is not an ISO-8601 instant/);
+    const past = await pauseAt('2020-01-01T00:00:00Z');
+    expect(past.statusCode).toBe(400);
+    expect(past.json().errors[0]).toMatch(/^A pause must end in the future/);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/materialized-tables/daily' })).json()).toMatchObject({ status: 'ACTIVATED', suspendedUntil: null });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const paused = await pauseAt(until);
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ status: 'SUSPENDED', suspendReason: 'window', suspendedUntil: until, workflow: { status: 'SUSPENDED', suspendedUntil: until } });
+
     const dropped = await h.app.inject({ method: 'DELETE', url: '/v1/materialized-tables/daily' });
     expect(dropped.json()).toStrictEqual({ table: MT, message: `Materialized table ${MT} dropped.` });
     expect((await h.app.inject({ method: 'GET', url: '/v1/materialized-tables/daily' })).statusCode).toBe(404);

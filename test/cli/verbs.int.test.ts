@@ -82,7 +82,7 @@ describe('freshet verbs', () => {
     expect((await run('explain', 'daily', '--at', 'yesterday')).code).toBe(2);
   });
 
-  it('suspend --until pauses a workflow by id until an instant; on a table name it says how to find the id', async () => {
+  it('suspend --until pauses a workflow by id, or a table by name, until an instant; a past one is refused', async () => {
     const list = JSON.parse((await run('workflows', '--json')).out) as { items: { workflowId: string; materializedTableIdentifier: string }[] };
     const id = list.items.find((w) => w.materializedTableIdentifier.includes('daily'))!.workflowId;
     const until = new Date(Date.now() + 3_600_000).toISOString();
@@ -90,9 +90,13 @@ describe('freshet verbs', () => {
     expect(paused.code, paused.err).toBe(0);
     expect(JSON.parse(paused.out)).toMatchObject({ status: 'SUSPENDED', suspendedUntil: until, suspendReason: 'window' });
     await run('resume', id);
-    const onTable = await run('suspend', 'daily', '--until', until);
-    expect(onTable.code).toBe(2);
-    expect(onTable.err).toMatch(/--until pauses a workflow by its id/);
+    const onTable = await run('suspend', 'daily', '--until', until, '--reason', 'window', '--json');
+    expect(onTable.code, onTable.err).toBe(0);
+    expect(JSON.parse(onTable.out)).toMatchObject({ status: 'SUSPENDED', suspendedUntil: until, suspendReason: 'window', workflow: { status: 'SUSPENDED', suspendedUntil: until } });
+    const past = await run('resume', 'daily').then(() => run('suspend', 'daily', '--until', '2020-01-01T00:00:00Z'));
+    expect(past.code).not.toBe(0);
+    expect(past.err).toMatch(/A pause must end in the future: until 2020-01-01T00:00:00.000Z/);
+    expect(JSON.parse((await run('tables', '--json')).out)).toMatchObject({ tables: [{ status: 'ACTIVATED' }] });
   });
 
   it('workflows hides deleted ones unless --all or --status deleted', async () => {

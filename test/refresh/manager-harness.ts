@@ -29,6 +29,8 @@ export interface HarnessOptions extends Partial<Omit<ManagerOptions, 'store' | '
   warehouse?: WarehouseExecutor;
   /** Keep tables and operations in a refresh.sqlite in the harness's directory (as freshet serve does), reopened at restart. */
   refreshFile?: boolean;
+  /** Settle interrupted commands and follow workflows at open, as the runtime does (default); false leaves it to the test. */
+  recover?: boolean;
 }
 
 export async function openHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -43,12 +45,13 @@ async function build(dir: string, store: EventStore, warehouse: WarehouseExecuto
   const errors: unknown[] = [];
   const deferred = deferredRefreshTrigger();
   const scheduler = new EmbeddedWorkflowScheduler({ store, trigger: deferred.trigger, defaults: { timeZone: options.timeZone ?? 'UTC' }, engine: { onError: (e) => errors.push(e) } });
-  const { storeKind: _k, warehouse: _w, refreshFile, ...rest } = options;
+  const { storeKind: _k, warehouse: _w, refreshFile, recover = true, ...rest } = options;
   const file = refreshFile ? sqliteRefreshModel(join(dir, 'refresh.sqlite'), { readModel: join(dir, 'refresh.sqlite'), log: join(dir, 'events.db'), storeArgs: '' }) : undefined;
   const manager = new MaterializedTableManager({ timeZone: 'UTC', ...rest, ...(file ? { readModel: file } : {}), store, warehouse, scheduler, onError: (e) => errors.push(e) });
   deferred.bind(manager.asRefreshTrigger());
   await manager.start();
   await scheduler.open();
+  if (recover) await manager.recoverInterruptedCommands(); // as freshet's runtime does: tables then follow their workflows live
   const h: Harness = {
     dir,
     store,

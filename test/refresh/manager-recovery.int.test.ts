@@ -19,7 +19,7 @@ const meta = { actor: 'alice', correlationId: 'c-1', occurredAt: new Date().toIS
 
 describe('restart after a table command was interrupted', () => {
   it('rolls back a CREATE that never finished: no table, no workflow, and the name can be used again', async () => {
-    h = await openHarness();
+    h = await openHarness({ recover: false });
     await h.manager.executeStatement(SOURCE);
     const definition = {
       identifier: ID, catalog: 'freshet', database: 'default', table: 't', query: 'SELECT k, n FROM src', statement: 'CREATE MATERIALIZED TABLE t …',
@@ -30,7 +30,7 @@ describe('restart after a table command was interrupted', () => {
     await h.store.appendToStream(tableStreamName(ID), [{ type: 'MaterializedTableCreating', schemaVersion: 1, data: { identifier: ID, definition }, metadata: meta }], { expectedVersion: 'no_stream' });
     await h.warehouse.createTable({ catalog: 'freshet', database: 'default', table: 't' }, definition.columns, {});
     await h.scheduler.createRefreshWorkflow(new CreatePeriodicRefreshWorkflow(ID, definition.query, definition.cronExpression, {}, {}, '', { timeZone: 'UTC' }));
-    h = await h.restart();
+    h = await h.restart({ recover: false });
     expect(await h.manager.recoverInterruptedCommands()).toBe(1);
     expect(await h.manager.listTables()).toEqual([]);
     expect(await h.warehouse.tableExists({ catalog: 'freshet', database: 'default', table: 't' })).toBe(false);
@@ -41,14 +41,14 @@ describe('restart after a table command was interrupted', () => {
   });
 
   it('completes a SUSPEND whose workflow was suspended but whose table event was lost', async () => {
-    h = await openHarness();
+    h = await openHarness({ recover: false });
     await h.manager.executeStatement(SOURCE);
     await h.manager.executeStatement("CREATE MATERIALIZED TABLE t FRESHNESS = INTERVAL '1' HOUR AS SELECT k, n FROM src");
     const workflow = (await h.manager.getTable('t')).workflow!;
     // The crash: the workflow is suspended, the table's MaterializedTableSuspended never appended.
     await h.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(new EmbeddedRefreshHandler(workflow.workflowName, workflow.workflowGroup), { actor: 'bob', reason: 'maintenance' }));
     expect((await h.manager.getTable('t')).status).toBe('ACTIVATED');
-    h = await h.restart();
+    h = await h.restart({ recover: false });
     expect(await h.manager.recoverInterruptedCommands()).toBe(1);
     const table = await h.manager.getTable('t');
     expect(table).toMatchObject({ status: 'SUSPENDED', suspendedBy: 'bob', suspendReason: 'maintenance' });

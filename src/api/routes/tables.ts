@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { MaterializedTableManager, StatementResult as ManagerResult } from '../../refresh/index.ts';
 import { commandContext } from '../auth.ts';
-import { emptyBody } from '../params.ts';
+import { emptyBody, parseInstant } from '../params.ts';
 import { errorResponses, Reason, StringMap } from '../schemas/common.ts';
 import { Operation, StatementResult, TableInfo } from '../schemas/tables.ts';
 
@@ -64,8 +64,22 @@ export function tableRoutes(tables: MaterializedTableManager): FastifyPluginAsyn
 
     app.post(
       '/materialized-tables/:identifier/suspend',
-      { schema: { tags: ['tables'], summary: 'Suspend its refresh workflow', params: IdentifierParams, body: ReasonBody, response: { 200: TableInfo, ...errorResponses } }, preValidation: emptyBody },
-      async (request) => alter(request.params.identifier, 'SUSPEND', commandContext(request, request.body.reason)),
+      {
+        schema: {
+          tags: ['tables'],
+          summary: 'Suspend its refresh workflow, or pause it until an instant (then freshet resumes the workflow and the table)',
+          params: IdentifierParams,
+          body: Type.Object({ reason: Reason, until: Type.Optional(Type.String({ description: 'ISO instant: the pause ends by itself then.' })) }),
+          response: { 200: TableInfo, ...errorResponses },
+        },
+        preValidation: emptyBody,
+      },
+      async (request) => {
+        const { reason, until } = request.body;
+        const ctx = commandContext(request, reason);
+        if (until === undefined) return alter(request.params.identifier, 'SUSPEND', ctx);
+        return tables.pauseTable(request.params.identifier, parseInstant(until, 'until'), ctx);
+      },
     );
 
     app.post(

@@ -64,6 +64,7 @@ export const TableInfo = Type.Object({
   overlapPolicy: Type.String(),
   suspendedBy: NullableString,
   suspendReason: NullableString,
+  suspendedUntil: Type.Union([Type.String({ description: 'ISO instant a pause ends by itself' }), Type.Null()]),
   workflow: Type.Union([WorkflowInfo, Type.Null()]),
   refresh: RefreshStatus,
   lag: Type.Object(

@@ -94,7 +94,8 @@ export class TableLifecycle {
     });
   }
 
-  async suspend(id: string, ctx: CommandContext, automatic = false): Promise<void> {
+  /** `until`: a pause; the workflow resumes itself then, and the table follows it (workflow-follower.ts). */
+  async suspend(id: string, ctx: CommandContext, automatic = false, until?: number): Promise<void> {
     await this.deps.registry.exclusive(id, async () => {
       const table = await this.require(id);
       if (table.status === 'INITIALIZING') throw new FlinkValidationError(msg.initializing(id, 'suspend'), undefined, 'TABLE_INITIALIZING');
@@ -103,11 +104,11 @@ export class TableLifecycle {
         throw new FlinkValidationError(msg.alreadySuspended(id), undefined, 'WORKFLOW_ALREADY_SUSPENDED');
       }
       try {
-        await this.deps.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(this.handlerOf(table), ctx));
+        await this.deps.scheduler.modifyRefreshWorkflow(new SuspendRefreshWorkflow(this.handlerOf(table), ctx, until));
       } catch (error) {
         throw new FlinkExecutionError(msg.suspendFailed(id), { cause: new Error(msg.workflowSuspendFailed(this.handlerOf(table).asSummaryString()), { cause: error }) });
       }
-      await this.deps.registry.append(id, [{ type: 'MaterializedTableSuspended', data: { identifier: id, by: ctx.actor, reason: ctx.reason ?? null, automatic } }], ctx);
+      await this.deps.registry.append(id, [{ type: 'MaterializedTableSuspended', data: { identifier: id, by: ctx.actor, reason: ctx.reason ?? null, automatic, ...(until !== undefined ? { until } : {}) } }], ctx);
     });
   }
 

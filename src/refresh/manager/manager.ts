@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Subscription } from 'rxjs';
 import { type Clock, systemClock } from '../../clock/index.ts';
 import type { CommandContext, EventStore } from '../../events/index.ts';
 import type { RefreshOutcome, RefreshTrigger } from '../../engine/index.ts';
@@ -26,6 +27,7 @@ import { checkPolicy } from './overlap.ts';
 import { dispatchStatement } from './statements.ts';
 import { TableQueries } from './table-queries.ts';
 import { TableRegistry } from './table-registry.ts';
+import { followWorkflowStatus } from './workflow-follower.ts';
 import type { ManagerOptions, OperationSummary, RefreshScheduler, RefreshStatus, StatementContext, StatementResult, TableInfo } from './types.ts';
 
 /**
@@ -46,6 +48,7 @@ export class MaterializedTableManager {
   private readonly autoSuspendAfter: number;
   private readonly logName: string;
   private readonly onError: (error: unknown, context: string) => void;
+  private following?: Subscription;
   private readonly views = new RefreshViews();
   private readonly model: RefreshReadModel;
   private readonly state: RefreshState;
@@ -118,12 +121,18 @@ export class MaterializedTableManager {
    */
   async recoverInterruptedCommands(): Promise<number> {
     await this.start();
-    return recoverInterruptedCommands({
+    // From here on tables follow their workflows live (workflow-follower.ts); from before the recovery, so no change
+    // falls between the two (an event both see aligns nothing twice).
+    const head = await this.store.headPosition();
+    const settled = await recoverInterruptedCommands({
       registry: this.registry,
       warehouse: this.warehouse,
       scheduler: this.scheduler,
       cancelRefreshes: (id, ctx) => this.refresher.cancelAll(id, `the materialized table ${id} was dropped`, ctx),
     });
+    this.following?.unsubscribe();
+    this.following = followWorkflowStatus({ store: this.store, registry: this.registry, projection: this.scheduler.projection, onError: this.onError }, head);
+    return settled;
   }
 
   /**
@@ -131,6 +140,8 @@ export class MaterializedTableManager {
    * then are cut and recorded interrupted at that moment.
    */
   async stop(graceMs = 0): Promise<void> {
+    this.following?.unsubscribe();
+    this.following = undefined;
     await this.refresher.stop(graceMs);
     // Saved at the stop, so the next start reads only what comes after it.
     if (this.ready) await this.state.close();
@@ -247,6 +258,18 @@ export class MaterializedTableManager {
   async listTables(): Promise<TableInfo[]> {
     await this.start();
     return this.queries.list();
+  }
+
+  /**
+   * freshet's pause of a table (Flink has none): suspended now with its reason; its workflow resumes itself at
+   * `until` (epoch ms), and the table follows its workflow (workflow-follower.ts), both recorded with freshet as actor.
+   */
+  async pauseTable(identifier: string | ObjectIdentifier, until: number, ctx: StatementContext = {}): Promise<TableInfo> {
+    const table = await this.requireTable(identifier);
+    const now = this.clock.now();
+    if (!(until > now)) throw new FlinkValidationError(`A pause must end in the future: until ${new Date(until).toISOString()} is not after now (${new Date(now).toISOString()}).`);
+    await this.lifecycle.suspend(table.definition.identifier, this.context(ctx), false, until);
+    return this.getTable(table.definition.identifier);
   }
 
   async getTable(identifier: string | ObjectIdentifier): Promise<TableInfo> {

@@ -34,7 +34,7 @@ const VERSION_1: Record<TableEvent['type'] | OperationEventType, TSchema> = {
   MaterializedTableCreating: Type.Object({ identifier: text, definition }),
   MaterializedTableActivated: Type.Object({ identifier: text, workflowId: text, refreshHandlerBytes: text, refreshHandlerDescription: text }),
   MaterializedTableCreationFailed: Type.Object({ identifier: text, error: text }),
-  MaterializedTableSuspended: Type.Object({ identifier: text, by: text, reason: nullable(text), automatic: Type.Boolean() }),
+  MaterializedTableSuspended: Type.Object({ identifier: text, by: text, reason: nullable(text), automatic: Type.Boolean(), until: Type.Optional(instant) }),
   MaterializedTableResumed: Type.Object({ identifier: text, by: text, dynamicOptions: nullable(stringMap) }),
   MaterializedTableDropped: Type.Object({ identifier: text, by: text }),
   MaterializedTableAltered: Type.Object({ identifier: text, by: text, change: Type.Union([Type.Literal('freshness'), Type.Literal('query')]), definition }),

@@ -193,9 +193,12 @@ export class Refresher {
   async stop(graceMs = 0): Promise<void> {
     this.stopping = true;
     // Running refreshes get the grace period to finish; the retry waits and queued ones do not start (pump).
-    const timeUp = new AbortController();
-    await Promise.race([this.whenIdle(), sleepFor(graceMs, this.deps.clock, timeUp.signal)]);
-    timeUp.abort();
+    // No grace is no wait at all: not even a timer's turn, which a stopped or virtual clock may never give.
+    if (graceMs > 0) {
+      const timeUp = new AbortController();
+      await Promise.race([this.whenIdle(), sleepFor(graceMs, this.deps.clock, timeUp.signal)]);
+      timeUp.abort();
+    }
     this.interruptedAt = this.deps.clock.now();
     for (const r of this.running.values()) r.controller.abort();
     await this.whenIdle();

@@ -17,7 +17,8 @@ export type TableEvent =
       data: { identifier: string; workflowId: string; refreshHandlerBytes: string; refreshHandlerDescription: string };
     }
   | { type: 'MaterializedTableCreationFailed'; data: { identifier: string; error: string } }
-  | { type: 'MaterializedTableSuspended'; data: { identifier: string; by: string; reason: string | null; automatic: boolean } }
+  /** `until`: a pause, which its workflow ends by itself at that instant (epoch ms). */
+  | { type: 'MaterializedTableSuspended'; data: { identifier: string; by: string; reason: string | null; automatic: boolean; until?: number } }
   | { type: 'MaterializedTableResumed'; data: { identifier: string; by: string; dynamicOptions: Record<string, string> | null } }
   | { type: 'MaterializedTableDropped'; data: { identifier: string; by: string } }
   /** ALTER … SET FRESHNESS or AS <query>: the definition from now on (`change` says which part moved). */
@@ -51,6 +52,8 @@ export interface TableState {
   suspendedBy: string | null;
   suspendReason: string | null;
   suspendedAutomatically: boolean;
+  /** When its pause ends (epoch ms); absent in states saved before pauses of a table. */
+  suspendedUntil?: number | null;
   version: number;
 }
 
@@ -74,9 +77,9 @@ export function evolveTable(state: TableState | undefined, event: TableEvent, ve
     case 'MaterializedTableDropped':
       return state && { ...state, status: 'GONE', version };
     case 'MaterializedTableSuspended':
-      return state && { ...state, status: 'SUSPENDED', suspendedBy: event.data.by, suspendReason: event.data.reason, suspendedAutomatically: event.data.automatic, version };
+      return state && { ...state, status: 'SUSPENDED', suspendedBy: event.data.by, suspendReason: event.data.reason, suspendedAutomatically: event.data.automatic, suspendedUntil: event.data.until ?? null, version };
     case 'MaterializedTableResumed':
-      return state && { ...state, status: 'ACTIVATED', suspendedBy: null, suspendReason: null, suspendedAutomatically: false, version };
+      return state && { ...state, status: 'ACTIVATED', suspendedBy: null, suspendReason: null, suspendedAutomatically: false, suspendedUntil: null, version };
     case 'MaterializedTableAltered':
       return state && { ...state, definition: event.data.definition, version };
     case 'RefreshFireSkipped':

@@ -121,6 +121,7 @@ export class TableQueries {
       overlapPolicy: this.deps.policyOf(t),
       suspendedBy: t.suspendedBy,
       suspendReason: t.suspendReason,
+      suspendedUntil: t.status === 'SUSPENDED' && t.suspendedUntil ? new Date(t.suspendedUntil).toISOString() : null,
       workflow,
       refresh: await this.refreshStatus(t),
       lag: this.lagOf(t, workflow),

@@ -31,7 +31,7 @@ export interface RefreshScheduler {
   modifyRefreshWorkflow(request: ModifyRefreshWorkflow<EmbeddedRefreshHandler>): Promise<void>;
   deleteRefreshWorkflow(request: DeleteRefreshWorkflow<EmbeddedRefreshHandler>): Promise<void>;
   getRefreshHandlerSerializer(): RefreshHandlerSerializer<EmbeddedRefreshHandler>;
-  readonly projection: { get(workflowId: string): WorkflowInfo | undefined };
+  readonly projection: { get(workflowId: string): WorkflowInfo | undefined; waitFor(position: number): Promise<void> };
 }
 
 export interface ManagerOptions {
@@ -152,6 +152,8 @@ export interface TableInfo {
   overlapPolicy: OverlapPolicy;
   suspendedBy: string | null;
   suspendReason: string | null;
+  /** When a pause ends by itself (ISO), else null. */
+  suspendedUntil: string | null;
   workflow: WorkflowInfo | null;
   refresh: RefreshStatus;
   /** How old the table's data is against its freshness (see TableQueries.lagOf). */
