@@ -38,29 +38,50 @@ export function createClient(url: string, token: string | undefined): Client {
     url,
     headers,
     async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let response: Response;
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      let response: Answer;
       try {
-        response = await fetch(`${url}${path}`, {
-          method,
-          headers: { ...headers(), accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        });
+        response = await send(`${url}${path}`, method, { ...headers(), accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, payload);
       } catch (error) {
-        const cause = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
-        throw new CliError(`Cannot reach freshet at ${url} (${cause}). Start it with \`npm start\` (or \`freshet serve\`), or set FRESHET_URL (--url).`, 3);
+        throw new CliError(`Cannot reach freshet at ${url} (${(error as Error).message}). Start it with \`npm start\` (or \`freshet serve\`), or set FRESHET_URL (--url).`, 3);
       }
-      const json = await freshetJson(response, url);
-      if (!response.ok) throw refusal(response.status, json, url);
+      const json = freshetJson(response, url);
+      if (response.status < 200 || response.status > 299) throw refusal(response.status, json, url);
       return json as T;
     },
   };
 }
 
+interface Answer {
+  status: number;
+  type: string;
+  text: string;
+}
+
+/**
+ * One request over node:http (node:https for an https URL), not fetch: loading fetch (undici) costs a short CLI
+ * command more CPU than everything else it does together (bench/cli-start.ts).
+ */
+async function send(target: string, method: string, headers: Record<string, string>, payload: string | undefined): Promise<Answer> {
+  const address = new URL(target);
+  const { request } = address.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(address, { method, headers: { ...headers, ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 /** freshet answers every route with JSON; anything else (an HTML page, a proxy's text) is another server. */
-async function freshetJson(response: Response, url: string): Promise<unknown> {
-  const text = await response.text();
-  const type = response.headers.get('content-type') ?? '';
-  if (text === '' && response.ok) return {};
+function freshetJson(response: Answer, url: string): unknown {
+  const { text, type, status } = response;
+  if (text === '' && status >= 200 && status <= 299) return {};
   if (type.includes('application/json')) {
     try {
       return JSON.parse(text) as unknown;
@@ -68,7 +89,7 @@ async function freshetJson(response: Response, url: string): Promise<unknown> {
       // fall through: not freshet's JSON
     }
   }
-  throw new CliError(`${url} does not answer as freshet (HTTP ${response.status}, ${type || 'no content type'}). Check FRESHET_URL (--url): it should name the address \`freshet serve\` printed.`, 3);
+  throw new CliError(`${url} does not answer as freshet (HTTP ${status}, ${type || 'no content type'}). Check FRESHET_URL (--url): it should name the address \`freshet serve\` printed.`, 3);
 }
 
 function refusal(status: number, json: unknown, url: string): CliError {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { hostTimeZone } from '../clock/index.ts';
-import { CRON_DIALECTS, CronArgumentError, type CronDialect, CronExpressionError, CronTimeZoneError, nextFireTimes } from '../cron/index.ts';
+import type { CronDialect } from '../cron/index.ts';
 import { clientOf, usage } from './client.ts';
 import { outputOf } from './output.ts';
 import { zonedTime } from './times.ts';
@@ -36,6 +36,9 @@ export function registerCronCommands(program: Command): void {
     .option('--json', 'print {"expression","timeZone","fireTimes":[…]}')
     .action(async (given: string | undefined, options: NextOptions, command: Command) => {
       const out = outputOf(command);
+      // Loaded here, not at the top: every other command (and `--version`) starts without the cron dialects.
+      const cronModule = await import('../cron/index.ts');
+      const { CRON_DIALECTS } = cronModule;
       const count = /^\d+$/.test(options.count) ? Number(options.count) : Number.NaN;
       if (!(count >= 1 && count <= MAX_COUNT)) usage(`--count '${options.count}': count must be a whole number from 1 to ${MAX_COUNT}.`);
       if ((given === undefined) === (options.workflow === undefined)) usage('Give a cron expression or --workflow <id>, not both and not neither.');
@@ -49,20 +52,23 @@ export function registerCronCommands(program: Command): void {
         dialect = w.cronDialect;
         timeZone = options.timeZone ?? w.timeZone;
       }
-      const times = preview(expression, timeZone, options.after ?? new Date(), count, dialect);
+      const times = preview(cronModule, expression, timeZone, options.after ?? new Date(), count, dialect);
       if (options.json === true) {
         out.writeOut(`${JSON.stringify({ expression, dialect, timeZone, fireTimes: times.map((t) => t.toISOString()) })}\n`);
         return;
       }
       if (times.length === 0) {
-        const ever = preview(expression, timeZone, BEGINNING, 1, dialect).length > 0;
+        const ever = preview(cronModule, expression, timeZone, BEGINNING, 1, dialect).length > 0;
         out.writeOut(ever ? '(no fire times: the schedule has ended)\n' : '(no fire times: this schedule never fires, e.g. a day the month does not have)\n');
       }
       for (const t of times) out.writeOut(`${t.toISOString()}  ${zonedTime(t.getTime(), timeZone)}\n`);
     });
 }
 
-function preview(expression: string, timeZone: string, after: Date | string, count: number, dialect: CronDialect): Date[] {
+type CronModule = typeof import('../cron/index.ts');
+
+function preview(cron: CronModule, expression: string, timeZone: string, after: Date | string, count: number, dialect: CronDialect): Date[] {
+  const { CronArgumentError, CronExpressionError, CronTimeZoneError, nextFireTimes } = cron;
   try {
     return nextFireTimes(expression, { after, timeZone, count, dialect });
   } catch (error) {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { clientOf, usage } from './client.ts';
 import { outputOf } from './output.ts';
-import { tailEvents } from './tail.ts';
 import { timeView } from './times.ts';
 
 /** Follows the server's Server-Sent-Events log; resumes after the last id it printed when the connection drops. */
@@ -26,6 +25,8 @@ export function registerEventsCommands(program: Command): void {
       };
       process.stdout.on('error', onError);
       const view = timeView(o.utc);
+      // Loaded here: the SSE parser is for this long-running command only.
+      const { tailEvents } = await import('./tail.ts');
       try {
         await tailEvents(
           { ...(o.from !== undefined ? { from: Number(o.from) } : {}), ...(o.stream ? { stream: o.stream } : {}), types: o.type ?? [], json: o.json === true, time: view.cell },

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { durationMs } from '../clock/index.ts';
 import { usage } from './client.ts';
-import { type LogFormat, logStateChanges, prettyStream } from './server-log.ts';
+import type { LogFormat } from './server-log.ts';
 import { addStoreOptions, serveSettings } from './settings.ts';
 
 export function registerServe(program: Command): void {
@@ -30,7 +30,7 @@ export function registerServe(program: Command): void {
     if (o.misfireThreshold !== undefined && !(misfireThresholdMs !== undefined && misfireThresholdMs > 0)) usage(`--misfire-threshold '${o.misfireThreshold}': use a positive whole number and a unit (ms, s, min, h), e.g. '60 s'.`);
     const format: LogFormat = o.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
     // Loaded here, not at the top: the client commands start in a fraction of the time without the server's modules.
-    const [{ openFreshet, NodeLeaseError, NodeIdError }, { startServer }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts')]);
+    const [{ openFreshet, NodeLeaseError, NodeIdError }, { startServer }, { logStateChanges, prettyStream }] = await Promise.all([import('../runtime/index.ts'), import('../api/index.ts'), import('./server-log.ts')]);
     // The engine starts once the server listens: /healthz answers while a big log loads and its fires catch up.
     const jobManager = o.flinkJobmanager ?? process.env.FRESHET_FLINK_JOBMANAGER;
     const gateways = { ...(s.flinkGateway ? { upstream: s.flinkGateway } : {}), allowed: s.allowedGateways, ...(jobManager ? { jobManager } : {}) };

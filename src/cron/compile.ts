@@ -57,8 +57,12 @@ export class CompiledCron {
     return wall - this.zone.offsetForWall(wall);
   }
 
-  /** First fire strictly after `epochMs` (1-second resolution, milliseconds dropped), or null when none is left. */
-  nextAfter(epochMs: number): number | null {
+  /**
+   * First fire strictly after `epochMs` (1-second resolution, milliseconds dropped), or null when none is left.
+   * `onSkipped` hears each matching wall time a spring-forward gap drops on the way (its wall ms and the instant
+   * the lenient calendar moves it to), so a preview can say which fire does not happen.
+   */
+  nextAfter(epochMs: number, onSkipped?: (wall: number, movedTo: number) => void): number | null {
     if (!Number.isFinite(epochMs)) throw new CronArgumentError(`nextAfter needs a finite epoch-millisecond time, got ${epochMs}`);
     const start = Math.floor(epochMs / SECOND_MS) * SECOND_MS + SECOND_MS;
     const f = this.scratch;
@@ -71,6 +75,7 @@ export class CompiledCron {
       const instant = candidate - offset;
       const actual = this.zone.offsetAt(instant);
       if (actual === offset) return instant;
+      onSkipped?.(candidate, instant);
       wall = instant + actual; // the wall time does not exist: continue from where the lenient calendar lands
     }
     return null;

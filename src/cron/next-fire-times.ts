@@ -2,7 +2,7 @@ import { wallMs } from './calendar.ts';
 import { compileCron } from './compile.ts';
 import { CronArgumentError } from './errors.ts';
 import { compileUnixCron, type CronDialect } from './unix.ts';
-import { zoneOffsets } from './zone.ts';
+import { type ZoneOffsets, zoneOffsets } from './zone.ts';
 import { hostTimeZone } from '../clock/index.ts';
 
 export interface NextFireTimesOptions {
@@ -21,13 +21,10 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,
 
 /** The next `count` fire times strictly after `after`; fewer when the schedule ends. */
 export function nextFireTimes(expression: string, options: NextFireTimesOptions): Date[] {
-  const count = options.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
-    throw new CronArgumentError(`count must be a whole number from 1 to ${MAX_COUNT}, got ${String(count)}`);
-  }
+  const count = fireTimeCount(options.count);
   const zone = zoneOffsets(options.timeZone ?? hostTimeZone());
   const schedule = options.dialect === 'unix' ? compileUnixCron(expression, zone.timeZone) : compileCron(expression, zone.timeZone);
-  let at = toEpochMs(options.after, (wall) => wall - zone.offsetForWall(wall));
+  let at = startOf(options.after, zone);
   const times: Date[] = [];
   while (times.length < count) {
     const next = schedule.nextAfter(at);
@@ -36,6 +33,18 @@ export function nextFireTimes(expression: string, options: NextFireTimesOptions)
     at = next;
   }
   return times;
+}
+
+export function fireTimeCount(count = 1): number {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+    throw new CronArgumentError(`count must be a whole number from 1 to ${MAX_COUNT}, got ${String(count)}`);
+  }
+  return count;
+}
+
+/** The exclusive start of a search: an instant, or an ISO text (wall time in the zone when it has no offset). */
+export function startOf(after: Date | string, zone: ZoneOffsets): number {
+  return toEpochMs(after, (wall) => wall - zone.offsetForWall(wall));
 }
 
 function toEpochMs(after: Date | string, instantOfWallTime: (wall: number) => number): number {

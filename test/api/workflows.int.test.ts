@@ -162,17 +162,34 @@ describe('/v1/cron/preview', () => {
   afterEach(async () => h.close());
   const preview = (qs: string) => h.app.inject({ method: 'GET', url: `/v1/cron/preview?${qs}` });
 
-  it('lists the next fire times in the zone', async () => {
+  it('lists the next fire times in the zone, and the wall time a spring-forward gap skips', async () => {
     const res = await preview(`expression=${encodeURIComponent('0 30 2 * * ?')}&timeZone=Europe/Berlin&after=2026-03-28T00:00:00Z&count=2`);
-    // 02:30 does not exist in Berlin on 29 March 2026 (DST): Quartz skips that day.
-    expect(res.json()).toStrictEqual({ fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-30T00:30:00.000Z'] });
+    // 02:30 does not exist in Berlin on 29 March 2026 (DST): Quartz skips that day, and the preview says so.
+    expect(res.json()).toStrictEqual({
+      fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-30T00:30:00.000Z'],
+      daylightSaving: [{ kind: 'skipped', wallTime: '2026-03-29T02:30:00', at: '2026-03-29T01:30:00.000Z' }],
+    });
+  });
+
+  it('names the fire a fall-back overlap repeats, and nothing for a schedule no change touches', async () => {
+    const back = await preview(`expression=${encodeURIComponent('0 30 2 * * ?')}&timeZone=Europe/Berlin&after=2026-10-24T00:00:00Z&count=3`);
+    // 02:30 reads twice on 25 October: Quartz fires once, at the later (CET) pass.
+    expect(back.json()).toStrictEqual({
+      fireTimes: ['2026-10-24T00:30:00.000Z', '2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z'],
+      daylightSaving: [{ kind: 'repeated', wallTime: '2026-10-25T02:30:00', at: '2026-10-25T01:30:00.000Z' }],
+    });
+    // Noon on both change days: the offset changes that day, but no fire's wall time is skipped or repeated.
+    for (const after of ['2026-03-27T00:00:00Z', '2026-10-23T00:00:00Z']) {
+      const noon = await preview(`expression=${encodeURIComponent('0 0 12 * * ?')}&timeZone=Europe/Berlin&after=${after}&count=4`);
+      expect(noon.json().daylightSaving).toStrictEqual([]);
+    }
   });
 
   it('previews the unix dialect (day-of-week 0 = Sunday), and on a DST gap fires at the shifted wall time as cron does', async () => {
     const sundays = await preview(`expression=${encodeURIComponent('0 6 * * 0')}&dialect=unix&timeZone=UTC&after=2026-12-01T00:00:00Z&count=2`);
-    expect(sundays.json()).toStrictEqual({ fireTimes: ['2026-12-06T06:00:00.000Z', '2026-12-13T06:00:00.000Z'] });
+    expect(sundays.json()).toStrictEqual({ fireTimes: ['2026-12-06T06:00:00.000Z', '2026-12-13T06:00:00.000Z'], daylightSaving: [] });
     const gap = await preview(`expression=${encodeURIComponent('30 2 * * *')}&dialect=unix&timeZone=Europe/Berlin&after=2026-03-28T00:00:00Z&count=2`);
-    expect(gap.json()).toStrictEqual({ fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z'] });
+    expect(gap.json()).toStrictEqual({ fireTimes: ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z'], daylightSaving: [] });
     expect((await preview(`expression=${encodeURIComponent('0 30 2 * * ?')}&dialect=unix`)).json().errors[0]).toMatch(/5 fields/);
     expect((await preview(`expression=${encodeURIComponent('0 6 * * 0')}&dialect=crontab`)).statusCode).toBe(400);
   });

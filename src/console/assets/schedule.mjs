@@ -1,18 +1,24 @@
 // @ts-nocheck -- browser code, exercised by the real-Chromium tests in test/console.
 // Changing a workflow's schedule, with the next fire times previewed as they are typed and a warning on the
-// instants a daylight-saving change moves or drops.
+// wall times a daylight-saving change skips or repeats.
 import { api, enc, get } from './api.mjs';
 import { h, replace, time } from './dom.mjs';
 import { field, openDialog } from './dialog.mjs';
 
-const offsets = new Map();
-function offsetAt(ms, zone) {
-  if (!offsets.has(zone)) offsets.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }));
-  return offsets.get(zone).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value;
-}
+const wall = (text) => text.replace('T', ' ').slice(0, 16);
 
-/** A fire within 12 hours of an offset change in its zone: skipped or repeated wall times live there. */
-export const nearDstChange = (iso, zone) => offsetAt(Date.parse(iso) - 43_200_000, zone) !== offsetAt(Date.parse(iso) + 43_200_000, zone);
+/**
+ * The preview's list: the fire times in order, the wall times a daylight-saving change touches marked where they
+ * fall (the server says which: a time the spring-forward gap skips, a fire whose wall time the fall-back repeats).
+ */
+function previewList(r, zone) {
+  const repeated = new Map(r.daylightSaving.filter((n) => n.kind === 'repeated').map((n) => [n.at, n]));
+  const items = [
+    ...r.fireTimes.map((t) => ({ at: t, li: h('li', {}, time(t, zone), repeated.has(t) ? h('span', { class: 'warn', role: 'note' }, ` ⚠ ${wall(repeated.get(t).wallTime)} happens twice in ${zone} (clocks go back): it fires once`) : null) })),
+    ...r.daylightSaving.filter((n) => n.kind === 'skipped').map((n) => ({ at: n.at, li: h('li', { class: 'warn skipped' }, h('span', { role: 'note' }, `⚠ ${wall(n.wallTime)} does not exist in ${zone} (clocks go forward): no fire at this time`)) })),
+  ];
+  return h('ol', {}, items.sort((x, y) => Date.parse(x.at) - Date.parse(y.at)).map((i) => i.li));
+}
 
 export function scheduleDialog(w, done) {
   const cron = h('input', { name: 'cron', value: w.cronExpression, required: true, size: 28 });
@@ -23,7 +29,7 @@ export function scheduleDialog(w, done) {
   async function show() {
     try {
       const r = await get(`/v1/cron/preview?${new URLSearchParams({ expression: cron.value, timeZone: zone.value, count: '10' })}`);
-      replace(preview, h('ol', {}, r.fireTimes.map((t) => h('li', {}, time(t, zone.value), nearDstChange(t, zone.value) ? h('span', { class: 'warn' }, ` ⚠ near a daylight-saving change in ${zone.value}`) : null))));
+      replace(preview, previewList(r, zone.value));
     } catch (error) {
       replace(preview, h('p', { class: 'error' }, error.message));
     }
