@@ -1,4 +1,5 @@
 import type { EventStore, NewEvent } from '../../src/events/index.ts';
+import { tableStreamName } from '../../src/refresh/index.ts';
 import { WORKFLOW_EVENT_SCHEMA_VERSION, workflowIdOf, workflowStreamName } from '../../src/workflows/index.ts';
 
 /** A clock the store stamps recordedAt with: the workload moves it to each tick's instant (virtual time). */
@@ -47,7 +48,7 @@ export class SteadyWorkload {
           freshness: { interval: 1, unit: 'MINUTE' }, cronExpression: this.cron, refreshMode: 'FULL', partitionKeys: [], options: {}, comment: null,
           columns: [{ name: 'k', type: 'VARCHAR' }, { name: 'n', type: 'INTEGER' }], timeZone: 'UTC',
         };
-        const table = `mt-${identifier}`;
+        const table = tableStreamName(identifier);
         await this.store.appendToStream(table, [{ type: 'MaterializedTableCreating', schemaVersion: 1, data: { identifier, definition }, metadata: meta(at, 'alice') }], { expectedVersion: 'no_stream' });
         this.versions.set(workflowStreamName(id), (await this.store.appendToStream(workflowStreamName(id), [created], { expectedVersion: 'no_stream' })).nextExpectedVersion);
         await this.store.appendToStream(table, [{ type: 'MaterializedTableActivated', schemaVersion: 1, data: { identifier, workflowId: id, refreshHandlerBytes: '', refreshHandlerDescription: `workflow ${id}` }, metadata: meta(at, 'alice') }], { expectedVersion: 1 });
