@@ -151,7 +151,9 @@ export function checkRemoveEvents(positions: unknown, options: unknown): { posit
 }
 
 /** Why an event may not be removed (undefined: it may). */
-export function removalRefusal(e: { position: number; type: string; recordedAt: string; streamName: string }, recordedBefore: string, keepTypes: ReadonlySet<string>): string | undefined {
+export function removalRefusal(e: { position: number; type: string; recordedAt: string; streamName: string }, recordedBefore: string, keepTypes: ReadonlySet<string>, head: number): string | undefined {
+  // The head's position would be numbered again by the next append, and two events would share it across log + archive.
+  if (e.position >= head) return `position ${e.position} is the log's newest event, which is never removed`;
   if (keepTypes.has(e.type)) return `position ${e.position} (stream ${e.streamName}) is a ${e.type}, a type that is never removed`;
   if (!(Date.parse(e.recordedAt) < Date.parse(recordedBefore))) return `position ${e.position} (stream ${e.streamName}) was recorded at ${e.recordedAt}, not before ${recordedBefore}`;
   return undefined;

@@ -62,7 +62,7 @@ describe('freshet archive', () => {
     const [file] = readdirSync(join(h.dir, 'archive'));
     const path = join(h.dir, 'archive', file!);
     const bytes = readFileSync(path);
-    bytes[bytes.length - 12] ^= 0xff;
+    bytes[bytes.length - 12] = bytes[bytes.length - 12]! ^ 0xff;
     writeFileSync(path, bytes);
     const bad = await replay('--verify', '--data-dir', h.dir);
     expect(bad.code).toBe(1);

@@ -121,7 +121,7 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
     ensureOpen();
     const present = checked.positions.map((p) => log[p - 1]).filter((e): e is StoredEvent => e !== undefined && !e.removed);
     for (const e of present) {
-      const refusal = removalRefusal(e, checked.recordedBefore, checked.keepTypes);
+      const refusal = removalRefusal(e, checked.recordedBefore, checked.keepTypes, log.length);
       if (refusal) throw new EventStoreArgumentError(`Nothing was removed: ${refusal}.`);
     }
     for (const e of present) {

@@ -34,7 +34,7 @@ export async function removeSqliteEvents(db: Database, positions: readonly numbe
   for (const position of checked.positions) {
     const e = candidate.get(position);
     if (!e) continue;
-    const refusal = e.position >= head ? `position ${e.position} is the log's newest event, which is never removed (its position would be reused)` : removalRefusal(e, checked.recordedBefore, checked.keepTypes);
+    const refusal = removalRefusal(e, checked.recordedBefore, checked.keepTypes, head);
     if (refusal) throw new EventStoreArgumentError(`Nothing was removed: ${refusal}.`);
     present.push(e);
   }
