@@ -20,6 +20,7 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'reads', file: 'bench/reads.ts', what: 'GET /v1/workflows?limit=50 at 100,000 workflows vs GET /v1/workflows/:id' },
   { name: 'api', file: 'bench/api.ts', what: 'GET /v1/workflows/:id vs a bare fastify route; durable commands/s' },
   { name: 'remote', file: 'bench/remote.ts', what: 'a fire through the remote executor (A → B over loopback) vs the same REST calls by a bare client; 1,000 workflows due at one second' },
+  { name: 'log-growth', file: 'bench/log-growth.ts', what: 'log bytes on disk over 30 virtual days of per-minute refreshes, 7-day retention archived daily vs no retention; archive pass time and event-loop stall' },
   { name: 'console', file: 'bench/console.ts', what: 'console in Chromium: paint with 10,000 tables vs empty; command → page p99; asset weight' },
 ];
 

@@ -19,12 +19,19 @@ export interface ArchiveHeader {
   fromPosition: number;
   toPosition: number;
   events: number;
-  /** SHA-256 over the event lines, each followed by a newline: the lines can be checked once unzipped. */
-  eventsSha256: string;
   cutoff: string | null;
   createdAt: string;
-  /** One line per event after this one: the RecordedEvent as JSON, in position order. */
+  /** One line per event after this one: the RecordedEvent as JSON, in position order; then the trailer. */
   lines: 'RecordedEvent';
+}
+
+/**
+ * The last line: the SHA-256 over the event lines (each with its newline), so the lines can be checked once
+ * unzipped. A trailer, not a header field: the file is written as the lines are made, never all in memory at once.
+ */
+export interface ArchiveTrailer {
+  trailer: true;
+  eventsSha256: string;
 }
 
 export interface WrittenArchive {
@@ -40,10 +47,7 @@ const lineOf = (e: RecordedEvent): string =>
  * Writes the events (in position order) as gzip'd NDJSON under `dir`: to a temporary name, fsync'd, then renamed,
  * so a file with the final name is always whole. The events are removed from the log only after this returns.
  */
-export async function writeArchive(dir: string, name: string, events: readonly RecordedEvent[], header: Omit<ArchiveHeader, 'format' | 'formatVersion' | 'events' | 'eventsSha256' | 'lines' | 'fromPosition' | 'toPosition'>): Promise<WrittenArchive> {
-  const lines = events.map(lineOf);
-  const eventsHash = createHash('sha256');
-  for (const line of lines) eventsHash.update(`${line}\n`);
+export async function writeArchive(dir: string, name: string, events: readonly RecordedEvent[], header: Omit<ArchiveHeader, 'format' | 'formatVersion' | 'events' | 'lines' | 'fromPosition' | 'toPosition'>): Promise<WrittenArchive> {
   const head: ArchiveHeader = {
     format: ARCHIVE_FORMAT,
     formatVersion: ARCHIVE_FORMAT_VERSION,
@@ -51,7 +55,6 @@ export async function writeArchive(dir: string, name: string, events: readonly R
     fromPosition: events[0]?.position ?? 0,
     toPosition: events[events.length - 1]?.position ?? 0,
     events: events.length,
-    eventsSha256: eventsHash.digest('hex'),
     lines: 'RecordedEvent',
   };
   const path = join(dir, name);
@@ -65,12 +68,21 @@ export async function writeArchive(dir: string, name: string, events: readonly R
       done(null, chunk);
     },
   });
+  // Lines are made as the gzip stream asks for them (in batches), so the event loop runs between batches.
   function* text(): Generator<string> {
     yield `${JSON.stringify(head)}\n`;
-    for (const line of lines) yield `${line}\n`;
+    const eventsHash = createHash('sha256');
+    for (let at = 0; at < events.length; at += 1_000) {
+      let batch = '';
+      for (const e of events.slice(at, at + 1_000)) batch += `${lineOf(e)}\n`;
+      eventsHash.update(batch);
+      yield batch;
+    }
+    const trailer: ArchiveTrailer = { trailer: true, eventsSha256: eventsHash.digest('hex') };
+    yield `${JSON.stringify(trailer)}\n`;
   }
   try {
-    await pipeline(Readable.from(text()), createGzip(), tap, createWriteStream(tmp));
+    await pipeline(Readable.from(text(), { objectMode: false }), createGzip(), tap, createWriteStream(tmp));
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
@@ -98,16 +110,18 @@ export class ArchiveUnreadableError extends Error {
 }
 
 /**
- * Reads an archive: its header, then its events one by one (in position order), checking each line parses and the
- * lines hash to the header's eventsSha256 once the last is read.
+ * Reads an archive: its header, then its events one by one (in position order), checking each line parses, and
+ * that the lines hash to the trailer's eventsSha256 and are as many as the header says once the last is read.
  */
 export async function* readArchive(path: string): AsyncGenerator<ArchiveHeader | RecordedEvent> {
   const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
   let header: ArchiveHeader | undefined;
+  let trailer: ArchiveTrailer | undefined;
   const hash = createHash('sha256');
   let count = 0;
   try {
     for await (const line of lines) {
+      if (trailer !== undefined) throw new ArchiveUnreadableError(`${path} has lines after its trailer.`);
       if (header === undefined) {
         header = JSON.parse(line) as ArchiveHeader;
         if (header.format !== ARCHIVE_FORMAT) throw new ArchiveUnreadableError(`${path} is not a freshet history archive (its first line has no format ${ARCHIVE_FORMAT}).`);
@@ -115,15 +129,21 @@ export async function* readArchive(path: string): AsyncGenerator<ArchiveHeader |
         yield header;
         continue;
       }
+      const item = JSON.parse(line) as RecordedEvent | ArchiveTrailer;
+      if ('trailer' in item) {
+        trailer = item;
+        continue;
+      }
       hash.update(`${line}\n`);
       count++;
-      yield JSON.parse(line) as RecordedEvent;
+      yield item;
     }
   } catch (error) {
     if (error instanceof ArchiveUnreadableError) throw error;
     throw new ArchiveUnreadableError(`${path} cannot be read (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
   }
   if (header === undefined) throw new ArchiveUnreadableError(`${path} is empty.`);
+  if (trailer === undefined) throw new ArchiveUnreadableError(`${path} ends before its trailer (cut short).`);
   if (count !== header.events) throw new ArchiveUnreadableError(`${path} holds ${count} event(s), its header says ${header.events}.`);
-  if (hash.digest('hex') !== header.eventsSha256) throw new ArchiveUnreadableError(`${path}: its events do not match the header's eventsSha256 (edited or damaged).`);
+  if (hash.digest('hex') !== trailer.eventsSha256) throw new ArchiveUnreadableError(`${path}: its events do not match the trailer's eventsSha256 (edited or damaged).`);
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import { type CommandContext, type EventStore, eventMetadata, type RecordedEvent, readPages, VersionConflictError } from '../events/index.ts';
@@ -50,7 +51,10 @@ export async function archiveHistory(o: ArchiveOptions): Promise<ArchiveResult> 
   const gone = (e: RecordedEvent): boolean => earlier.some((ranges) => inRanges(ranges, e.position));
   const streams = new Map<string, RecordedEvent[]>();
   const leftovers: number[] = [];
-  for await (const page of readPages(o.store, { filter: { streamPrefix: [WORKFLOW_STREAM_PREFIX, OPERATION_STREAM_PREFIX] }, pageSize: 10_000 })) {
+  // Small pages and a turn of the event loop after each: the SQLite store reads synchronously, so a scan of a week
+  // of history in one go would hold a serving freshet's timers for seconds.
+  for await (const page of readPages(o.store, { filter: { streamPrefix: [WORKFLOW_STREAM_PREFIX, OPERATION_STREAM_PREFIX] }, pageSize: 2_000 })) {
+    await setImmediate();
     for (const e of page) {
       if (gone(e)) leftovers.push(e.position);
       const list = streams.get(e.streamName);
@@ -58,7 +62,7 @@ export async function archiveHistory(o: ArchiveOptions): Promise<ArchiveResult> 
       else streams.set(e.streamName, [e]);
     }
   }
-  const selection = selectArchivable(streams, o.retention, now, gone);
+  const selection = await selectArchivable(streams, o.retention, now, gone);
   streams.clear();
   const selectMs = performance.now() - t0;
   let record: HistoryArchivedData | undefined;

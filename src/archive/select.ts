@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { RecordedEvent } from '../events/index.ts';
 import { OPERATION_STREAM_PREFIX } from '../refresh/index.ts';
 import { evolve, WORKFLOW_STREAM_PREFIX, type WorkflowEvent, type WorkflowState } from '../workflows/index.ts';
@@ -6,6 +7,8 @@ import { cutoffFor, type Retention } from './retention.ts';
 
 /** The fire-level events of a workflow stream; the rest of it (create, suspend, resume, modify, delete) stays. */
 export const FIRE_EVENT_TYPES: readonly string[] = ['FireClaimed', 'OccurrenceFired', 'OccurrencesSkipped'];
+/** The longest the choice runs without letting the event loop turn. */
+const YIELD_EVERY_MS = 10;
 const ENDED = new Set(['RefreshFinished', 'RefreshFailed', 'RefreshTimedOut', 'RefreshCanceled']);
 
 export interface Selection {
@@ -65,11 +68,17 @@ function ledgerSummary(workflowId: string, events: readonly RecordedEvent[]): Ar
  * streams, refreshes a user asked for (manual) and the archive's own records all stay. `gone`: events an earlier
  * run archived whose removal was interrupted; they are removed again, never archived twice.
  */
-export function selectArchivable(streams: ReadonlyMap<string, readonly RecordedEvent[]>, retention: Retention, now: number, gone: (e: RecordedEvent) => boolean): Selection {
+export async function selectArchivable(streams: ReadonlyMap<string, readonly RecordedEvent[]>, retention: Retention, now: number, gone: (e: RecordedEvent) => boolean): Promise<Selection> {
   const chosen: RecordedEvent[] = [];
   const workflows: ArchivedLedgerSummary[] = [];
   let operationStreams = 0;
+  let since = performance.now();
   for (const [stream, events] of streams) {
+    // A run beside a serving freshet: its timers fire between slices of the choice, not after all of it.
+    if (performance.now() - since > YIELD_EVERY_MS) {
+      await setImmediate();
+      since = performance.now();
+    }
     if (stream.startsWith(WORKFLOW_STREAM_PREFIX)) {
       const id = stream.slice(WORKFLOW_STREAM_PREFIX.length);
       const cutoff = cutoffFor(retention, id, now);
