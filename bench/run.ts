@@ -22,6 +22,7 @@ const BENCHES: { name: string; file: string; gc?: boolean; what: string }[] = [
   { name: 'remote', file: 'bench/remote.ts', what: 'a fire through the remote executor (A → B over loopback) vs the same REST calls by a bare client; 1,000 workflows due at one second' },
   { name: 'cli-start', file: 'bench/cli-start.ts', what: 'process CPU of `freshet --version` and `freshet tables` vs node -e 0' },
   { name: 'fuzz', file: 'bench/fuzz.ts', what: '100,000 generated requests over every OpenAPI route of a real server: answers by status class, 5xx (goal 0), rate vs GET /healthz' },
+  { name: 'log-growth', file: 'bench/log-growth.ts', what: 'log bytes on disk over 30 virtual days of per-minute refreshes, 7-day retention archived daily vs no retention; archive pass time and event-loop stall' },
   { name: 'console', file: 'bench/console.ts', what: 'console in Chromium: paint with 10,000 tables vs empty; command → page p99; asset weight' },
 ];
 

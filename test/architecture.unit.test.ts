@@ -20,6 +20,7 @@ const FLOORS = [
   'refresh/manager',
   'refresh/backfill',
   'refresh',
+  'archive',
   'flink-gateway-client',
   'runtime',
   'console',

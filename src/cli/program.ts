@@ -2,6 +2,7 @@ import { Command, CommanderError, Option, type OutputConfiguration } from 'comma
 import { createRequire } from 'node:module';
 import { CliError, defaultServerUrl } from './client.ts';
 import { registerAnswers } from './answers.ts';
+import { registerArchive } from './archive.ts';
 import { registerBackfill } from './backfill.ts';
 import { registerDescribe } from './describe.ts';
 import { registerClientCommands } from './commands.ts';
@@ -37,6 +38,7 @@ export function buildProgram(output?: OutputConfiguration): Command {
   registerDescribe(program);
   registerEventsCommands(program);
   registerReplay(program);
+  registerArchive(program);
   registerCronCommands(program);
   // Every subcommand inherits exitOverride (so runCli maps usage errors to 2) and the output of the root.
   return program;

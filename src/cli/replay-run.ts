@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { type LogCheck, type LoadedReadModel, type ReadModelLocation, ReadModelUnreadable, rebuildWorkflows, verifyLog, verifyReadModel } from '../projections/index.ts';
 import { discardRefreshModel, openEventStore, storeKindOf } from '../runtime/index.ts';
+import { archiveDir, verifyArchives, withArchives } from '../archive/index.ts';
 import { CliError } from './client.ts';
 import { type ReplaySource, replaySource, type SourceOptions } from './replay-source.ts';
 
@@ -19,8 +20,15 @@ const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 export async function runReplay(o: ReplayOptions): Promise<void> {
   if (o.verify && o.rebuild) throw new CliError('--verify checks the saved read model and --rebuild replaces it: give one of them.', 2);
   const source = replaySource({ ...o, readOnly: !o.rebuild });
-  const store = openEventStore(o.store, o.dataDir);
+  const raw = openEventStore(o.store, o.dataDir);
   try {
+    // Archived history is part of the log: verify checks the archives first, then reads the log through them.
+    const archives = source.kind === 'sqlite' ? await verifyArchives(raw, archiveDir(o.dataDir)) : undefined;
+    const throughArchives = archives !== undefined && archives.records > 0 && archives.outcome === 'ok';
+    const store = throughArchives ? withArchives(raw, archiveDir(o.dataDir)) : raw;
+    // Through the archives every position must be there: a gap is an event neither the log nor an archive holds.
+    const traits = throughArchives ? { ...source.traits, positions: 'gapless' as const } : source.traits;
+    if (!o.verify && archives?.outcome === 'failed') throw new CliError(`The archives cannot be read back, so a rebuild would miss history: ${archives.problems.join('; ')} (freshet replay --verify lists every problem).`, 1);
     const head = await store.headPosition();
     const bar = process.stderr.isTTY && head > 50_000 ? new SingleBar({ format: 'replaying {bar} {percentage}% | {value}/{total} positions | ETA {eta}s' }) : undefined;
     bar?.start(head, 0);
@@ -29,7 +37,7 @@ export async function runReplay(o: ReplayOptions): Promise<void> {
     if (o.verify) {
       // The saved model is read first, so the log read below reaches at least its checkpoint even while freshet runs.
       const saved = await loadSaved(source);
-      const verified = await verifyLog(store, source.traits, (position) => bar?.update(position));
+      const verified = await verifyLog(store, traits, (position) => bar?.update(position));
       bar?.stop();
       const readModel =
         saved.kind === 'check'
@@ -37,7 +45,7 @@ export async function runReplay(o: ReplayOptions): Promise<void> {
           : verified.complete
             ? await verifyReadModel(store, saved.loaded, verified, saved.where)
             : notChecked(`the log could not be read past position ${verified.position}, so there is nothing sound to compare ${saved.where.readModel} with`);
-      report(source, [...verified.checks, readModel], { events: verified.events, workflows: verified.rows.size, position: verified.position, seconds: seconds() }, !!o.json);
+      report(source, [...(archives ? [{ name: archives.name, outcome: archives.outcome, detail: archives.detail, problems: archives.problems }] : []), ...verified.checks, readModel], { events: verified.events, workflows: verified.rows.size, position: verified.position, seconds: seconds() }, !!o.json);
       return;
     }
     const rebuilt = await rebuildWorkflows(store, (position) => bar?.update(position), source.log);
@@ -61,7 +69,7 @@ export async function runReplay(o: ReplayOptions): Promise<void> {
     const saved = { ...summary, readModel: persistence.location.readModel, checkpoint: rebuilt.checkpoint.position };
     out(o.json ? JSON.stringify(saved) : `Rebuilt ${saved.workflows} workflow(s) from ${saved.events} event(s) of ${source.log} and saved them as the read model ${saved.readModel} (checkpoint ${saved.checkpoint}, ${saved.seconds}s).`);
   } finally {
-    await store.close();
+    await raw.close();
   }
 }
 

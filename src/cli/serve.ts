@@ -21,9 +21,13 @@ export function registerServe(program: Command): void {
       .addOption(new Option('--node-id <id>', "this node's identity in a cluster (claims, logs); default: one generated and kept in the data directory").env('FRESHET_NODE_ID'))
       .addOption(new Option('--warehouse <mode>', 'embedded: refresh in this node\'s DuckDB (one node); gateway: only through gateways, as every node of a cluster on a shared PostgreSQL store must').choices(['embedded', 'gateway']).env('FRESHET_WAREHOUSE').default('embedded'))
       .addOption(new Option('--misfire-threshold <duration>', 'a fire later than this is a misfire; a dead node\'s claims are taken over after it, e.g. 60s (Flink\'s default)').env('FRESHET_MISFIRE_THRESHOLD'))
+      .option('--retention <duration>', 'archive fire-level history older than this, e.g. 7d (default: keep it all in the log); see freshet archive')
+      .option('--retention-for <workflowId=duration...>', 'a workflow\'s own retention, e.g. orders-hourly=30d or =off; repeatable')
+      .option('--archive-every <duration>', 'how often the archive runs under --retention (default 1h)')
       .option('--allow-read-dir <dir...>', 'a directory SQL statements may read files from, e.g. CSV sources; repeatable (env FRESHET_ALLOW_READ_DIRS, separated by ":"; default: none)'),
-  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; flinkJobmanager?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string; nodeId?: string; warehouse: 'embedded' | 'gateway'; misfireThreshold?: string }) => {
+  ).action(async (o: { host?: string; port?: string; dataDir: string; store: string; timeZone?: string; allowReadDir?: string[]; allowedHost?: string[]; flinkGateway?: string; flinkJobmanager?: string; allowGateway?: string[]; logFormat?: LogFormat; shutdownGrace: string; nodeId?: string; warehouse: 'embedded' | 'gateway'; misfireThreshold?: string; retention?: string; retentionFor?: string[]; archiveEvery?: string }) => {
     const s = serveSettings(o);
+    const archive = await archiveSettings(o, s.store);
     const graceMs = durationMs(o.shutdownGrace);
     if (graceMs === undefined) usage(`--shutdown-grace '${o.shutdownGrace}': use a whole number and a unit (ms, s, min, h), e.g. '30 s'.`);
     const misfireThresholdMs = o.misfireThreshold === undefined ? undefined : durationMs(o.misfireThreshold);
@@ -50,6 +54,17 @@ export function registerServe(program: Command): void {
         ...(o.nodeId !== undefined ? { nodeId: o.nodeId } : {}),
         ...(misfireThresholdMs !== undefined ? { misfireThresholdMs } : {}),
         onLeaseLost: (reason) => leaseLost(reason),
+        ...(archive
+          ? {
+              archive: {
+                ...archive,
+                onArchived: (r) => {
+                  if (r.record) process.stderr.write(`freshet: archived ${r.record.events} event(s) to ${r.record.file}, removed ${r.removed} from the log\n`);
+                },
+                onError: (error) => process.stderr.write(`freshet: archiving failed (the next run tries again): ${(error as Error).message}\n`),
+              },
+            }
+          : {}),
       });
     } catch (error) {
       if (error instanceof NodeLeaseError || error instanceof NodeIdError) usage(error.message);
@@ -96,4 +111,24 @@ export function registerServe(program: Command): void {
     process.once('SIGINT', () => stop('SIGINT received'));
     process.once('SIGTERM', () => stop('SIGTERM received'));
   });
+}
+
+/** --retention / --retention-for / --archive-every, checked before anything opens; undefined: no archiving. */
+async function archiveSettings(o: { retention?: string; retentionFor?: string[]; archiveEvery?: string }, store: string) {
+  if (o.retention === undefined && o.retentionFor === undefined) {
+    if (o.archiveEvery !== undefined) usage('--archive-every needs --retention (or --retention-for): without a retention nothing is archived.');
+    return undefined;
+  }
+  const { retentionOf, RetentionSpecError } = await import('../archive/index.ts');
+  if (!/^sqlite/.test(store)) usage(`--retention is not yet available on the ${store.split(':')[0]} store: retention works on a SQLite store (the default).`);
+  let retention;
+  try {
+    retention = retentionOf(o.retention, o.retentionFor ?? []);
+  } catch (error) {
+    if (error instanceof RetentionSpecError) usage(error.message);
+    throw error;
+  }
+  const everyMs = durationMs(o.archiveEvery ?? '1 h');
+  if (everyMs === undefined || everyMs < 60_000) usage(`--archive-every '${o.archiveEvery}': use a duration of at least 1 min, e.g. 1h or 30 min.`);
+  return { retention, everyMs: everyMs! };
 }

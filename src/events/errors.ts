@@ -38,3 +38,11 @@ export class StoreCorruptedError extends EventStoreError {
     super(message, options);
   }
 }
+
+/** The store cannot remove archived events (retention) yet; nothing was removed. */
+export class RetentionUnsupportedError extends EventStoreError {
+  override name = 'RetentionUnsupportedError';
+  constructor(readonly store: string) {
+    super(`Retention is not yet available on the ${store} event store: nothing was archived or removed. Archive a SQLite store (the default), or keep the whole log.`);
+  }
+}

@@ -16,7 +16,7 @@ export * from './errors.ts';
 export { EventStoreArgumentError } from './argument-error.ts';
 export { normalizeFilter, matchesFilter, type NormalizedFilter } from './filter.ts';
 export { satisfiesExpected, retrySliceStart, sameIds } from './expected-version.js';
-export { prepareAppend, checkReadStreamOptions, checkReadAllOptions, checkAfter, checkStreamName, type PreparedAppend, type PreparedEvent } from './validation.ts';
+export { prepareAppend, checkRemoveEvents, removalRefusal, checkReadStreamOptions, checkReadAllOptions, checkAfter, checkStreamName, type PreparedAppend, type PreparedEvent } from './validation.ts';
 export { createMemoryEventStore, type MemoryEventStoreOptions } from './adapters/memory/index.ts';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './adapters/sqlite/index.ts';
 export { createEsdbEventStore, type EsdbEventStoreOptions } from './adapters/esdb/index.ts';

@@ -78,6 +78,22 @@ export interface SubscribeOptions {
   filter?: LogFilter;
 }
 
+/**
+ * What removeEvents may take (retention, src/archive): the caller names each event by position, and the store
+ * refuses the whole call, removing nothing, when one of them is recorded at or after `recordedBefore` or is of a
+ * kept type. A position with no event (already removed: a retry after a crash) is passed over.
+ */
+export interface RemoveEventsOptions {
+  /** ISO-8601: only events the store recorded strictly before this instant. */
+  recordedBefore: string;
+  /** Types never removed, whatever the caller names (commands, the archive's own records). */
+  keepTypes: readonly string[];
+}
+
+export interface RemoveEventsResult {
+  removed: number;
+}
+
 export interface EventStore {
   /** Appends atomically, or throws VersionConflictError and appends nothing. */
   appendToStream(streamName: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
@@ -91,5 +107,12 @@ export interface EventStore {
   streamVersion(streamName: string): Promise<number>;
   /** Position of the newest event in the log (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Retention: removes the named events once they are archived (the caller appends a HistoryArchived event first;
+   * removal is never silent). Stream versions and heads stay as they were, so expected versions still hold; reads
+   * then pass over the removed positions and versions. Stores that cannot do it yet refuse with
+   * RetentionUnsupportedError.
+   */
+  removeEvents(positions: readonly number[], options: RemoveEventsOptions): Promise<RemoveEventsResult>;
   close(): Promise<void>;
 }

@@ -137,3 +137,24 @@ export function checkReadAllOptions(options: ReadAllOptions | undefined): { afte
 export function checkAfter(after: unknown): number {
   return checkCount(after, 'after', 0) ?? 0;
 }
+
+/** removeEvents' arguments checked before anything is touched: positions ascending and unique, an instant, types. */
+export function checkRemoveEvents(positions: unknown, options: unknown): { positions: number[]; recordedBefore: string; keepTypes: Set<string> } {
+  if (!Array.isArray(positions) || positions.some((p) => !Number.isSafeInteger(p) || (p as number) < 1)) {
+    fail('positions must be an array of whole numbers >= 1 (the global positions of the events to remove).');
+  }
+  const sorted = [...new Set(positions as number[])].sort((a, b) => a - b);
+  const o = (options ?? {}) as { recordedBefore?: unknown; keepTypes?: unknown };
+  if (typeof o.recordedBefore !== 'string' || Number.isNaN(Date.parse(o.recordedBefore))) fail(`recordedBefore must be an ISO-8601 instant, got ${String(o.recordedBefore)}.`);
+  if (!Array.isArray(o.keepTypes) || o.keepTypes.some((t) => typeof t !== 'string')) fail('keepTypes must be an array of event type names.');
+  return { positions: sorted, recordedBefore: new Date(o.recordedBefore as string).toISOString(), keepTypes: new Set(o.keepTypes as string[]) };
+}
+
+/** Why an event may not be removed (undefined: it may). */
+export function removalRefusal(e: { position: number; type: string; recordedAt: string; streamName: string }, recordedBefore: string, keepTypes: ReadonlySet<string>, head: number): string | undefined {
+  // The head's position would be numbered again by the next append, and two events would share it across log + archive.
+  if (e.position >= head) return `position ${e.position} is the log's newest event, which is never removed`;
+  if (keepTypes.has(e.type)) return `position ${e.position} (stream ${e.streamName}) is a ${e.type}, a type that is never removed`;
+  if (!(Date.parse(e.recordedAt) < Date.parse(recordedBefore))) return `position ${e.position} (stream ${e.streamName}) was recorded at ${e.recordedAt}, not before ${recordedBefore}`;
+  return undefined;
+}

@@ -10,7 +10,7 @@ const SHOWN = 10;
 
 /** One thing replay --verify checked: what, whether it held, and in what words (naming file, position, stream). */
 export interface LogCheck {
-  name: 'checksums' | 'positions' | 'schemas' | 'stream versions' | 'read model';
+  name: 'checksums' | 'positions' | 'schemas' | 'stream versions' | 'read model' | 'archives';
   outcome: 'ok' | 'failed' | 'not checked';
   detail: string;
   problems: string[];

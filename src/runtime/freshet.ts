@@ -8,6 +8,8 @@ import type { RefreshTrigger } from '../engine/index.ts';
 import { type AllowListOptions, GatewayAllowList, RemoteExecutor, type RemoteTriggerOptions } from '../flink-gateway-client/index.ts';
 import { BackfillService, createDuckDbWarehouse, deferredRefreshTrigger, MaterializedTableManager, memoryRefreshModel, sqliteRefreshModel, type WarehouseExecutor, warehouseFile } from '../refresh/index.ts';
 import { EmbeddedWorkflowScheduler } from '../workflow-scheduler/index.ts';
+import { archiveDir, withArchives } from '../archive/index.ts';
+import { ArchiveSchedule, type ArchiveScheduleOptions } from './archive-schedule.ts';
 import { recallingRemoteFires, withoutWarehouse } from './cluster-trigger.ts';
 import { incarnationOf, resolveNodeId } from './node-identity.ts';
 import { acquireNodeLease, type NodeLease, type WarehouseMode } from './node-lease.ts';
@@ -47,6 +49,8 @@ export interface FreshetRuntime {
   notices: readonly string[];
   /** Where workflows may send refresh requests (restEndpointUrl); the server adds its own address. */
   gateways: GatewayAllowList;
+  /** The periodic archive run, when `archive` was given. */
+  archive?: ArchiveSchedule;
   /** Starts the engine of a runtime opened with `engine: 'deferred'` (idempotent). */
   startEngine(): Promise<void>;
   /** `graceMs`: how long running refreshes may take to finish before they are cut (default 0). */
@@ -73,6 +77,8 @@ export interface OpenFreshetOptions extends Partial<Omit<FreshetConfig, 'engineI
    * and this is told why (a server exits: its claims are taken over by the other nodes).
    */
   onLeaseLost?: (reason: string) => void;
+  /** Retention: archive fire-level history older than the retention every `everyMs` (default: never). */
+  archive?: Omit<ArchiveScheduleOptions, 'store' | 'dataDir' | 'clock' | 'logName'>;
 }
 
 /** The lease is checked every second (or more often), and lost when a check takes half the misfire threshold. */
@@ -124,6 +130,8 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
       })
     : undefined;
   const store = openEventStore(config.store, config.dataDir, { clock });
+  // Rebuilds of the read models fold the log with its archives, so archiving changes none of them.
+  const history = storeKindOf(config.store) === 'sqlite' ? withArchives(store, archiveDir(config.dataDir)) : store;
   const projection = openProjectionPersistence(config.store, config.dataDir);
   // Tables and refresh operations between runs: beside the SQLite log; in memory (folded from the log at each
   // start) on the other stores.
@@ -133,6 +141,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
   const deferred = deferredRefreshTrigger();
   const scheduler = new EmbeddedWorkflowScheduler({
     store,
+    history,
     clock,
     projection,
     trigger: options.trigger ?? deferred.trigger,
@@ -144,7 +153,9 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     },
   });
   const tables = new MaterializedTableManager({
-    store,
+    // The table summaries (failures in a row, last success, operation counts) fold ended operations too, some of
+    // which may be archived: a rebuilt refresh.sqlite reads them back from the archives rather than losing them.
+    store: history,
     warehouse,
     scheduler,
     clock,
@@ -182,8 +193,11 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     await lease?.release();
     throw error;
   }
+  const archive = options.archive ? new ArchiveSchedule({ ...options.archive, store, dataDir: config.dataDir, clock, logName: projection.location.log }) : undefined;
+  archive?.start();
   let closed = false;
   return {
+    ...(archive ? { archive } : {}),
     config,
     clock,
     store,
@@ -198,6 +212,7 @@ export async function openFreshet(options: OpenFreshetOptions = {}): Promise<Fre
     close: async (options = {}) => {
       if (closed) return;
       closed = true;
+      await archive?.stop();
       await scheduler.close();
       await remote.stop();
       await backfills.stop();

@@ -29,6 +29,11 @@ export interface EmbeddedWorkflowSchedulerOptions {
   trigger?: RefreshTrigger;
   clock?: Clock;
   projection?: ProjectionPersistence;
+  /**
+   * The log with its archives (src/archive withArchives), which the read model folds: rebuilt after history was
+   * archived, it comes out as it was. Defaults to `store`.
+   */
+  history?: EventStore;
   defaults?: { timeZone?: string; misfirePolicy?: MisfirePolicy; catchUpWindowMs?: number };
   engine?: Pick<EngineOptions, 'claimLeadMs' | 'misfireThresholdMs' | 'onError' | 'engineId'>;
   /** Close the store on close() (when the scheduler opened it). */
@@ -49,7 +54,7 @@ export class EmbeddedWorkflowScheduler implements WorkflowScheduler<EmbeddedRefr
 
   constructor(private readonly options: EmbeddedWorkflowSchedulerOptions) {
     this.store = options.store;
-    this.projection = new WorkflowProjection(options.store, options.projection ?? memoryProjectionPersistence());
+    this.projection = new WorkflowProjection(options.history ?? options.store, options.projection ?? memoryProjectionPersistence());
     // The engine starts from the read model (opened first, at its checkpoint and caught up), not from the log's start.
     this.engine = new WorkflowEngine({ ...options.engine, store: options.store, trigger: options.trigger, clock: options.clock, snapshot: async () => this.projection.snapshotAt() });
     this.queries = new WorkflowQueries(options.store, this.projection, options.trigger);

@@ -17,7 +17,10 @@ export async function versionAtTime(store: EventStore, stream: string, head: num
   let hi = head + 1; // before(hi) fails
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (before(await eventAt(store, stream, mid))) lo = mid;
+    // The first event kept from `mid` on: versions retention archived before it were recorded before it too, so
+    // when it is before the instant, so are they (a stream with archived ranges bisects as one without).
+    const [e] = await store.readStream(stream, { fromVersion: mid, maxCount: 1 });
+    if (before(e)) lo = Math.min(e!.version, hi - 1);
     else hi = mid;
   }
   return lo;

@@ -241,7 +241,7 @@ describe('README quickstart, as written', () => {
   it('9. `replay --verify` prints OK', async () => {
     const r = await sh(readme.take('./bin/freshet.js replay --verify'), env);
     expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/^OK: 5 of 5 checks passed /);
+    expect(r.stdout).toMatch(/^OK: 6 of 6 checks passed /);
   });
 
   it('the API is described at /docs, and the console is served at /', async () => {

@@ -30,7 +30,7 @@ describe('freshet replay --verify on a SQLite data directory: names each check, 
     const { dir, log } = await dataDir();
     const r = await replay('--verify', '--data-dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^OK: 5 of 5 checks passed \\(${log}: \\d+ event\\(s\\), 2 workflow\\(s\\), `));
+    expect(r.out).toMatch(new RegExp(`^OK: 6 of 6 checks passed \\(${log}: \\d+ event\\(s\\), 2 workflow\\(s\\), `));
     expect(line(r.out, 'checksums')).toMatch(/✓ checksums: each of \d+ event\(s\) matches its checksum$/);
     expect(line(r.out, 'positions')).toMatch(/✓ positions: 1 to \d+ without a gap$/);
     expect(line(r.out, 'schemas')).toMatch(/✓ schemas: each of \d+ event\(s\) \(workflows, tables, refresh operations\) parses under its schema version$/);
@@ -156,7 +156,7 @@ describe('freshet replay says where it reads (defect 7 of issue 11)', () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `projections.sqlite${suffix}`), { force: true });
     const r = await replay('--verify', '--data-dir', dir);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^OK: 4 of 5 checks passed, 1 not checked \\(${log}: `));
+    expect(r.out).toMatch(new RegExp(`^OK: 5 of 6 checks passed, 1 not checked \\(${log}: `));
     expect(line(r.out, 'read model')).toBe(`  – read model: no read model is saved at ${join(dir, 'projections.sqlite')} (freshet has not run on this data directory yet)`);
     expect(existsSync(join(dir, 'projections.sqlite'))).toBe(false);
   });

@@ -9,7 +9,7 @@ import {
 } from '@eventstore/db-client';
 import { throwError, type Observable, type Subscriber } from 'rxjs';
 import { EventStoreArgumentError } from '../../argument-error.ts';
-import { EventStoreError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
+import { EventStoreError, RetentionUnsupportedError, StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
 import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.js';
 import { matchesFilter, normalizeFilter } from '../../filter.ts';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';
@@ -188,6 +188,8 @@ export const createEsdbEventStore = (options: EsdbEventStoreOptions): EventStore
     streamExists: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName))) !== undefined),
     streamVersion: (streamName) => call({ streamName }, async () => (await lastOf(checkStreamName(streamName)))?.version ?? 0),
     headPosition: () => call({}, () => newestPosition(client.readAll({ fromPosition: END, direction: BACKWARDS }))),
+    // EventStoreDB removes by truncating a stream's start ($tb) and scavenging, not by position: not mapped yet.
+    removeEvents: () => Promise.reject(new RetentionUnsupportedError('EventStoreDB')),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

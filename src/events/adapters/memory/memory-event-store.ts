@@ -1,11 +1,12 @@
 import { throwError, type Observable } from 'rxjs';
 import { systemClock, type Clock } from '../../../clock/index.ts';
+import { EventStoreArgumentError } from '../../argument-error.ts';
 import { StoreUnavailableError, StreamNotFoundError, VersionConflictError } from '../../errors.ts';
 import { retrySliceStart, sameIds, satisfiesExpected } from '../../expected-version.js';
 import { matchesFilter, normalizeFilter, type NormalizedFilter } from '../../filter.ts';
 import { LiveLog, type LogPage } from '../../live-log.ts';
-import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions } from '../../types.ts';
-import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkStreamName, prepareAppend } from '../../validation.ts';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, RemoveEventsOptions, RemoveEventsResult, SubscribeOptions } from '../../types.ts';
+import { checkAfter, checkReadAllOptions, checkReadStreamOptions, checkRemoveEvents, checkStreamName, prepareAppend, removalRefusal } from '../../validation.ts';
 
 export interface MemoryEventStoreOptions {
   /** Stamps recordedAt; defaults to the system clock. */
@@ -23,6 +24,8 @@ interface StoredEvent {
   version: number;
   position: number;
   recordedAt: string;
+  /** Removed by retention: kept as a placeholder so positions and versions still index the arrays. */
+  removed?: true;
 }
 
 function toRecorded(stored: StoredEvent): RecordedEvent {
@@ -57,7 +60,7 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
     const events: RecordedEvent[] = [];
     for (let index = after; index < log.length; index += 1) {
       const stored = log[index]!;
-      if (!matchesFilter(filter, stored.streamName, stored.type)) continue;
+      if (stored.removed || !matchesFilter(filter, stored.streamName, stored.type)) continue;
       events.push(toRecorded(stored));
       if (events.length === limit) return { events, scannedTo: stored.position };
     }
@@ -101,8 +104,8 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
     const limit = maxCount ?? stream.length;
     const picked =
       direction === 'forwards'
-        ? stream.slice((fromVersion ?? 1) - 1, (fromVersion ?? 1) - 1 + limit)
-        : stream.slice(0, Math.min(fromVersion ?? stream.length, stream.length)).reverse().slice(0, limit);
+        ? stream.slice((fromVersion ?? 1) - 1).filter((e) => !e.removed).slice(0, limit)
+        : stream.slice(0, Math.min(fromVersion ?? stream.length, stream.length)).reverse().filter((e) => !e.removed).slice(0, limit);
     return picked.map(toRecorded);
   };
 
@@ -111,6 +114,22 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
     const filter = normalizeFilter(readOptions?.filter);
     ensureOpen();
     return readPage(after, maxCount ?? Number.POSITIVE_INFINITY, filter).events;
+  };
+
+  const removeEvents = (positions: readonly number[], removeOptions: RemoveEventsOptions): RemoveEventsResult => {
+    const checked = checkRemoveEvents(positions, removeOptions);
+    ensureOpen();
+    const present = checked.positions.map((p) => log[p - 1]).filter((e): e is StoredEvent => e !== undefined && !e.removed);
+    for (const e of present) {
+      const refusal = removalRefusal(e, checked.recordedBefore, checked.keepTypes, log.length);
+      if (refusal) throw new EventStoreArgumentError(`Nothing was removed: ${refusal}.`);
+    }
+    for (const e of present) {
+      e.removed = true;
+      e.dataJson = 'null';
+      e.metadataJson = 'null';
+    }
+    return { removed: present.length };
   };
 
   const subscribe = (subscribeOptions?: SubscribeOptions): Observable<RecordedEvent> => {
@@ -137,6 +156,7 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
     streamExists: (streamName) => run(() => (ensureOpen(), (streams.get(checkStreamName(streamName))?.length ?? 0) > 0)),
     streamVersion: (streamName) => run(() => (ensureOpen(), streams.get(checkStreamName(streamName))?.length ?? 0)),
     headPosition: () => run(() => (ensureOpen(), log.length)),
+    removeEvents: (positions, removeOptions) => run(() => removeEvents(positions, removeOptions)),
     close: () => {
       if (!closed) {
         closed = true;

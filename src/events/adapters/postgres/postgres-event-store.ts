@@ -1,7 +1,7 @@
 import { throwError } from 'rxjs';
 import { systemClock, type Clock } from '../../../clock/index.ts';
 import { EventStoreArgumentError } from '../../argument-error.ts';
-import { StoreUnavailableError, StreamNotFoundError } from '../../errors.ts';
+import { RetentionUnsupportedError, StoreUnavailableError, StreamNotFoundError } from '../../errors.ts';
 import { normalizeFilter, type NormalizedFilter } from '../../filter.ts';
 import type { LogPage } from '../../live-log.ts';
 import type { EventStore } from '../../types.ts';
@@ -136,6 +136,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     streamVersion: (streamName) =>
       guard('reading a stream', async () => (await pool.query<{ version: number }>(sql.streamHead, [checkStreamName(streamName)])).rows[0]?.version ?? 0),
     headPosition: () => guard('reading the log', headPosition),
+    // Several nodes read the shared log by position; removing rows needs their agreement first (not built yet).
+    removeEvents: () => Promise.reject(new RetentionUnsupportedError('PostgreSQL')),
     async close() {
       if (closed) return;
       closed = true;

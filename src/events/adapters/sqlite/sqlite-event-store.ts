@@ -14,6 +14,7 @@ import { WriterThread } from './writer-thread-client.ts';
 import { HeadPoller } from './head-poller.ts';
 import { RecentLog } from './recent-log.ts';
 import { consecutiveFrom, openDatabase } from './open-database.ts';
+import { removeSqliteEvents } from './remove-events.ts';
 import { checkContiguous, rowReader } from './rows.ts';
 import { prepareStatements } from './statements.ts';
 
@@ -67,7 +68,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
   const db = openDatabase({ path, durability, busyTimeoutMs, checkIntegrity: options.checkIntegrity ?? true });
   const statements = prepareStatements(db);
   const toRecorded = rowReader(path);
-  const noGapsFrom = consecutiveFrom(db);
+  let noGapsFrom = consecutiveFrom(db);
   let closed = false;
 
   const guard = <T>(doing: string, work: () => T): Promise<T> => {
@@ -105,7 +106,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
       types: filter.eventTypes === undefined ? null : JSON.stringify(filter.eventTypes),
       prefixes: filter.prefixes === undefined ? null : JSON.stringify(filter.prefixes),
     });
-    if (filter.eventTypes === undefined && filter.prefixes === undefined) checkContiguous(path, noGapsFrom, after, rows);
+    if (filter.eventTypes === undefined && filter.prefixes === undefined) {
+      try {
+        checkContiguous(path, noGapsFrom, after, rows);
+      } catch (error) {
+        // Another process may have archived and removed events since this one read the bound: read it again.
+        const bound = consecutiveFrom(db);
+        if (bound === noGapsFrom) throw error;
+        noGapsFrom = bound;
+        checkContiguous(path, noGapsFrom, after, rows);
+      }
+    }
     const events = rows.map(toRecorded);
     return { events, scannedTo: rows.length === limit ? rows[rows.length - 1]![0] : upto };
   };
@@ -167,6 +178,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
     streamExists: (streamName) => guard('reading a stream', () => statements.streamHead.get(checkStreamName(streamName)) !== undefined),
     streamVersion: (streamName) => guard('reading a stream', () => statements.streamHead.get(checkStreamName(streamName))?.version ?? 0),
     headPosition: () => guard('reading the log', headPosition),
+
+    removeEvents: (positions, removeOptions) =>
+      closed
+        ? Promise.reject(closedError(path))
+        : removeSqliteEvents(db, positions, removeOptions, (bound) => (noGapsFrom = Math.max(noGapsFrom, bound))).catch((error: unknown) => {
+            throw mapSqliteError(error, path, 'removing archived events');
+          }),
 
     async close() {
       if (closed) return;
