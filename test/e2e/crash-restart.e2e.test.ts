@@ -193,6 +193,6 @@ describe('crash and restart under load (npm start, SIGKILL mid-load)', () => {
     await freshet.stop('SIGTERM');
     expect(freshet.stderr()).toContain('freshet stopped.');
     const verify = await run(process.execPath, ['bin/freshet.js', 'replay', '--verify', '--data-dir', dataDir], { cwd: REPO_ROOT });
-    expect(verify.stdout).toMatch(/^OK: 5 of 5 checks passed /);
+    expect(verify.stdout).toMatch(/^OK: 6 of 6 checks passed /);
   }, 60_000);
 });
